@@ -1,0 +1,1 @@
+//! Placeholder for the ibis-store crate (filled by the registry issue).

@@ -1,0 +1,1 @@
+//! Placeholder for the ibis-web crate (filled by the registry issue).
