@@ -3,6 +3,7 @@
 //! The core decides; `ibis-store` remembers; `ibis-web` translates between people and the core.
 
 pub mod calendar;
+pub mod catalogue;
 pub mod period;
 
 pub use period::Period;
