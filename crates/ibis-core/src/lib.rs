@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod money;
 pub mod period;
 
 pub use period::Period;
