@@ -2,9 +2,14 @@
 //!
 //! The core decides; `ibis-store` remembers; `ibis-web` translates between people and the core.
 
+pub mod budget;
 pub mod calendar;
 pub mod catalogue;
 pub mod money;
+pub mod outcome;
 pub mod period;
+pub mod policy;
+pub mod rawnum;
+pub mod tariff;
 
 pub use period::Period;
