@@ -220,9 +220,7 @@ impl Category {
             Category::Rehabilitation => "Citi ar rehabilitāciju saistīti pakalpojumi",
             Category::HealthCare => "Veselības aprūpes pakalpojumi",
             Category::Education => "Izglītības pakalpojumi",
-            Category::AccessibilityAids => {
-                "Mājokļa un vides pieejamība, tehniskie palīglīdzekļi"
-            }
+            Category::AccessibilityAids => "Mājokļa un vides pieejamība, tehniskie palīglīdzekļi",
             Category::SpecialistsEmployment => {
                 "Speciālistu, profesionālās rehabilitācijas un nodarbinātības pakalpojumi"
             }
@@ -359,7 +357,9 @@ impl Catalogue {
                 code: code.clone(),
             };
             if ty.name_lv.trim().is_empty() || ty.name_en.trim().is_empty() {
-                return Err(err(format!("{code}: name_lv and name_en must not be empty")));
+                return Err(err(format!(
+                    "{code}: name_lv and name_en must not be empty"
+                )));
             }
             if types.insert(code.clone(), ty).is_some() {
                 return Err(err(format!("code: \"{code}\" appears twice")));
@@ -452,11 +452,20 @@ mod tests {
         let e = Catalogue::from_csv(&text).unwrap_err();
         assert_eq!(
             e,
-            CatalogueError::Line { line: 3, message: "code: \"x\" appears twice".into() }
+            CatalogueError::Line {
+                line: 3,
+                message: "code: \"x\" appears twice".into()
+            }
         );
         let text = format!("{CATALOGUE_HEADER}\nx,social-care,weeks,person,,a,b,s\n");
-        assert!(matches!(Catalogue::from_csv(&text), Err(CatalogueError::Line { line: 2, .. })));
-        assert!(matches!(Catalogue::from_csv("a,b\n"), Err(CatalogueError::Header { .. })));
+        assert!(matches!(
+            Catalogue::from_csv(&text),
+            Err(CatalogueError::Line { line: 2, .. })
+        ));
+        assert!(matches!(
+            Catalogue::from_csv("a,b\n"),
+            Err(CatalogueError::Header { .. })
+        ));
     }
 
     #[test]

@@ -36,7 +36,10 @@ fn parse_decimal(s: &str, max_scale: u32) -> Result<Decimal, AmountError> {
     let t = s.trim();
     let d = Decimal::from_str(t).map_err(|_| AmountError::NotANumber(s.to_owned()))?;
     if d.normalize().scale() > max_scale {
-        return Err(AmountError::TooPrecise { given: s.to_owned(), max: max_scale });
+        return Err(AmountError::TooPrecise {
+            given: s.to_owned(),
+            max: max_scale,
+        });
     }
     Ok(d)
 }
@@ -70,7 +73,13 @@ impl Money {
         // A Money is always whole cents, so the mantissa at scale 2 is exact.
         use rust_decimal::prelude::ToPrimitive;
         // A Money is always whole cents, so this product is a whole number.
-        (self.0 * Decimal::ONE_HUNDRED).to_i64().unwrap_or(if self.is_negative() { i64::MIN } else { i64::MAX })
+        (self.0 * Decimal::ONE_HUNDRED)
+            .to_i64()
+            .unwrap_or(if self.is_negative() {
+                i64::MIN
+            } else {
+                i64::MAX
+            })
     }
 
     /// The amount as an exact decimal of euro.
@@ -396,11 +405,26 @@ mod tests {
 
     #[test]
     fn refuses_bad_values() {
-        assert!(matches!("-1".parse::<Quantity>(), Err(AmountError::Negative(_))));
-        assert!(matches!("1.0001".parse::<Quantity>(), Err(AmountError::TooPrecise { .. })));
-        assert!(matches!("abc".parse::<Money>(), Err(AmountError::NotANumber(_))));
-        assert!(matches!("1.001".parse::<Money>(), Err(AmountError::TooPrecise { .. })));
-        assert!(matches!("-0.01".parse::<UnitPrice>(), Err(AmountError::Negative(_))));
+        assert!(matches!(
+            "-1".parse::<Quantity>(),
+            Err(AmountError::Negative(_))
+        ));
+        assert!(matches!(
+            "1.0001".parse::<Quantity>(),
+            Err(AmountError::TooPrecise { .. })
+        ));
+        assert!(matches!(
+            "abc".parse::<Money>(),
+            Err(AmountError::NotANumber(_))
+        ));
+        assert!(matches!(
+            "1.001".parse::<Money>(),
+            Err(AmountError::TooPrecise { .. })
+        ));
+        assert!(matches!(
+            "-0.01".parse::<UnitPrice>(),
+            Err(AmountError::Negative(_))
+        ));
         // Trailing zeros are not extra precision.
         assert_eq!("1.2500".parse::<Quantity>().unwrap(), q("1.25"));
     }
@@ -410,7 +434,10 @@ mod tests {
         assert_eq!(Money::from_cents(86268).to_string(), "862.68");
         assert_eq!(Money::from_cents(100).to_string(), "1.00");
         assert_eq!(Money::from_cents(-5).to_string(), "-0.05");
-        assert_eq!(serde_json::to_string(&Money::from_cents(37188)).unwrap(), "\"371.88\"");
+        assert_eq!(
+            serde_json::to_string(&Money::from_cents(37188)).unwrap(),
+            "\"371.88\""
+        );
         assert_eq!(Money::from_cents(62306).half().to_string(), "311.53");
         assert_eq!(Money::from_cents(1).half().to_string(), "0.01");
     }

@@ -140,3 +140,58 @@ mod tests {
         assert!(!Period::month(2026, time::Month::June).covers(&Period::year(2026)));
     }
 }
+
+/// The date in Riga (Europe/Riga) at an instant: UTC+2, or UTC+3 in EU summer time (from 01:00
+/// UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October).
+pub fn riga_date(now: time::OffsetDateTime) -> Date {
+    let utc = now.to_offset(time::UtcOffset::UTC);
+    let year = utc.year();
+    let last_sunday = |month: time::Month| {
+        let last = Date::from_calendar_date(year, month, month.length(year))
+            .expect("the last day of a month exists");
+        last - time::Duration::days(i64::from(last.weekday().number_days_from_sunday()))
+    };
+    let starts = last_sunday(time::Month::March)
+        .with_hms(1, 0, 0)
+        .expect("valid time")
+        .assume_utc();
+    let ends = last_sunday(time::Month::October)
+        .with_hms(1, 0, 0)
+        .expect("valid time")
+        .assume_utc();
+    let hours = if utc >= starts && utc < ends { 3 } else { 2 };
+    (utc + time::Duration::hours(hours)).date()
+}
+
+#[cfg(test)]
+mod riga_tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn riga_date_follows_summer_time() {
+        // Winter: 22:30 UTC is 00:30 next day in Riga (UTC+2).
+        assert_eq!(
+            riga_date(datetime!(2026-01-10 22:30 UTC)),
+            time::macros::date!(2026 - 01 - 11)
+        );
+        assert_eq!(
+            riga_date(datetime!(2026-01-10 21:30 UTC)),
+            time::macros::date!(2026 - 01 - 10)
+        );
+        // Summer: 21:30 UTC is 00:30 next day (UTC+3).
+        assert_eq!(
+            riga_date(datetime!(2026-07-10 21:30 UTC)),
+            time::macros::date!(2026 - 07 - 11)
+        );
+        // 2026 summer time starts 29 March 01:00 UTC, ends 25 October 01:00 UTC.
+        assert_eq!(
+            riga_date(datetime!(2026-03-28 21:30 UTC)),
+            time::macros::date!(2026 - 03 - 28)
+        );
+        assert_eq!(
+            riga_date(datetime!(2026-10-24 21:30 UTC)),
+            time::macros::date!(2026 - 10 - 25)
+        );
+    }
+}

@@ -369,7 +369,7 @@ struct RawMix {
 
 /// What a file holds.
 enum Parsed {
-    Policy(RawPolicy),
+    Policy(Box<RawPolicy>),
     Tariff(RawTariffTable),
 }
 
@@ -379,7 +379,7 @@ fn parse_file(text: &str) -> Result<Parsed, FileIssue> {
         .kind;
     match kind.as_deref() {
         Some("allocation-policy") => toml::from_str::<RawPolicy>(text)
-            .map(Parsed::Policy)
+            .map(|p| Parsed::Policy(Box::new(p)))
             .map_err(|e| toml_issue(text, &e)),
         Some("tariff-table") => toml::from_str::<RawTariffTable>(text)
             .map(Parsed::Tariff)
@@ -876,8 +876,7 @@ impl PolicySet {
                 errors.push(FileError { file, issues });
             }
         }
-        set.policies
-            .sort_by(|a, b| (a.group, a.valid_from).cmp(&(b.group, b.valid_from)));
+        set.policies.sort_by_key(|p| (p.group, p.valid_from));
         for w in set.policies.windows(2) {
             if w[0].group == w[1].group
                 && w[0].valid_from == w[1].valid_from
@@ -1074,18 +1073,15 @@ pub struct SelectError {
     pub versions: Vec<String>,
 }
 
-/// Checks one policy or tariff file on its own against the catalogue, and, with the other
-/// files of a set, as part of that set. Used by `ibis policy check`.
-pub fn check_file(
-    catalogue: &Catalogue,
-    name: &str,
-    text: &str,
-    others: &[(String, String)],
-) -> Result<(), PolicySetError> {
-    let files = others
-        .iter()
-        .filter(|(n, _)| n != name)
-        .cloned()
-        .chain(std::iter::once((name.to_owned(), text.to_owned())));
-    PolicySet::load(catalogue.clone(), files).map(|_| ())
+/// What a policy or tariff file says it is: its kind, id and version, read without checking
+/// the rest. Used to let a file under review replace the shipped file it is a new edition of.
+pub fn file_identity(text: &str) -> Option<(String, String, String)> {
+    #[derive(Deserialize)]
+    struct Head {
+        kind: Option<String>,
+        id: Option<String>,
+        version: Option<String>,
+    }
+    let h: Head = toml::from_str(text).ok()?;
+    Some((h.kind?, h.id?, h.version.unwrap_or_default()))
 }

@@ -1,6 +1,8 @@
 //! Golden tests: the shipped policies reproduce the figures of the sources to the cent, and
 //! property tests of explained budgets.
 
+#![allow(clippy::unwrap_used)]
+
 use ibis_core::budget::{monthly_grant, BudgetError, LevelBasis};
 use ibis_core::money::{Money, Quantity, UnitPrice};
 use ibis_core::outcome::{BudgetGroup, DomainRatings, LivingSituation, Outcome};

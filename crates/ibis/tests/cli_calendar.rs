@@ -1,5 +1,7 @@
 //! Runs the built `ibis` binary: `ibis calendar --month … [--json]`.
 
+#![allow(clippy::unwrap_used)]
+
 use std::process::Command;
 
 fn ibis(args: &[&str]) -> std::process::Output {
