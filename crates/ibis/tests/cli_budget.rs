@@ -5,7 +5,10 @@
 use std::process::{Command, Output};
 
 fn ibis(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ibis")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_ibis"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn stdout(o: &Output) -> String {
@@ -18,7 +21,18 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn budget_json_has_total_lines_and_policy() {
-    let o = ibis(&["budget", "--group", "adult-grt", "--level", "III", "--living", "group-flat", "--on", "2026-03-01", "--json"]);
+    let o = ibis(&[
+        "budget",
+        "--group",
+        "adult-grt",
+        "--level",
+        "III",
+        "--living",
+        "group-flat",
+        "--on",
+        "2026-03-01",
+        "--json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["total_eur"], "862.68");
@@ -32,24 +46,66 @@ fn budget_json_has_total_lines_and_policy() {
     assert_eq!(lines[2]["unit"], "day");
     assert_eq!(lines[2]["unit_price_eur"], "15.00");
     assert_eq!(lines[2]["amount_eur"], "225.00");
-    let sum: rust_decimal::Decimal = lines.iter().map(|l| l["amount_eur"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap()).sum();
+    let sum: rust_decimal::Decimal = lines
+        .iter()
+        .map(|l| {
+            l["amount_eur"]
+                .as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
+        .sum();
     assert_eq!(sum.to_string(), "862.68");
 }
 
 #[test]
 fn budget_text_is_latvian_by_default_and_english_on_request() {
-    let o = ibis(&["budget", "--group", "support-person", "--level", "3", "--on", "2026-03-01"]);
+    let o = ibis(&[
+        "budget",
+        "--group",
+        "support-person",
+        "--level",
+        "3",
+        "--on",
+        "2026-03-01",
+    ]);
     assert!(o.status.success());
     let text = stdout(&o);
     assert!(text.starts_with("Budžets: 185.00 EUR mēnesī"), "{text}");
     assert!(text.contains("ilustratīva politika"), "{text}");
-    let o = ibis(&["budget", "--group", "support-person", "--level", "3", "--on", "2026-03-01", "--lang", "en"]);
+    let o = ibis(&[
+        "budget",
+        "--group",
+        "support-person",
+        "--level",
+        "3",
+        "--on",
+        "2026-03-01",
+        "--lang",
+        "en",
+    ]);
     assert!(stdout(&o).starts_with("Budget: 185.00 EUR a month"));
 }
 
 #[test]
 fn child_budget_from_ratings() {
-    let o = ibis(&["budget", "--group", "child-ft", "--physical", "4", "--intellectual", "3", "--social", "3", "--behaviour", "3", "--on", "2026-03-01", "--json"]);
+    let o = ibis(&[
+        "budget",
+        "--group",
+        "child-ft",
+        "--physical",
+        "4",
+        "--intellectual",
+        "3",
+        "--social",
+        "3",
+        "--behaviour",
+        "3",
+        "--on",
+        "2026-03-01",
+        "--json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["level"], "4");
@@ -82,7 +138,12 @@ fn bad_input_names_the_flag_and_exits_non_zero() {
 #[test]
 fn policy_check_accepts_the_shipped_files_and_names_faults() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies");
-    let o = ibis(&["policy", "check", &format!("{root}/adult-grt/v1.toml"), &format!("{root}/child-ft/v1.toml")]);
+    let o = ibis(&[
+        "policy",
+        "check",
+        &format!("{root}/adult-grt/v1.toml"),
+        &format!("{root}/child-ft/v1.toml"),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("3 policies and 1 tariff tables checked together"));
 
@@ -94,7 +155,11 @@ fn policy_check_accepts_the_shipped_files_and_names_faults() {
     let o = ibis(&["policy", "check", bad.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("package[7] (level IV).expect_total_eur: the lines come to 912.48 EUR, not the stated 912.00 EUR"), "{}", stderr(&o));
-    let o = ibis(&["policy", "check", dir.join("missing.toml").to_str().unwrap()]);
+    let o = ibis(&[
+        "policy",
+        "check",
+        dir.join("missing.toml").to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("cannot read"));
     std::fs::remove_dir_all(&dir).unwrap();
