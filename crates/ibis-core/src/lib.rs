@@ -2,9 +2,11 @@
 //!
 //! The core decides; `ibis-store` remembers; `ibis-web` translates between people and the core.
 
+pub mod access;
 pub mod budget;
 pub mod calendar;
 pub mod catalogue;
+pub mod field;
 pub mod money;
 pub mod municipality;
 pub mod outcome;
@@ -12,6 +14,7 @@ pub mod period;
 pub mod personal_code;
 pub mod policy;
 pub mod rawnum;
+pub mod registry;
 pub mod tariff;
 
 pub use period::Period;

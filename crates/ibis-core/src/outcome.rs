@@ -1,17 +1,16 @@
 //! What an assessment decides, as far as the budget is concerned: the group, the level, the
 //! living situation and, for children, the four domain ratings.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::UnknownCode;
 
+#[macro_export]
+#[doc(hidden)]
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal, { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
         }
@@ -31,10 +30,10 @@ macro_rules! coded_enum {
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownCode;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::catalogue::UnknownCode;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL.iter().copied().find(|v| v.code() == s).ok_or_else(|| UnknownCode {
+                Self::ALL.iter().copied().find(|v| v.code() == s).ok_or_else(|| $crate::catalogue::UnknownCode {
                     field: $field,
                     given: s.to_owned(),
                     allowed: Self::allowed(),
@@ -42,8 +41,8 @@ macro_rules! coded_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.code())
             }
         }
@@ -60,6 +59,16 @@ coded_enum!(
         AdultGrt = "adult-grt",
         /// Support person for decision-making (atbalsta persona lēmumu pieņemšanā).
         SupportPerson = "support-person",
+    }
+);
+
+coded_enum!(
+    /// The target group a person belongs to (mērķa grupa).
+    TargetGroup, "target_group", {
+        /// Child with functional disorders (bērns ar funkcionāliem traucējumiem, FT).
+        ChildFt = "child-ft",
+        /// Adult with a mental disorder (pieaugušais ar garīga rakstura traucējumiem, GRT).
+        AdultGrt = "adult-grt",
     }
 );
 

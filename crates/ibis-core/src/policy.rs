@@ -19,30 +19,8 @@ use crate::period::Period;
 use crate::rawnum::RawNum;
 use crate::tariff::{RawTariffTable, TariffTable};
 
-/// One problem found in a data file: the field (as a path) and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FileIssue {
-    /// The field concerned, e.g. `package[III, group-flat].lines[2].quantity`.
-    pub field: String,
-    /// What is wrong, with what was given and what is allowed.
-    pub message: String,
-}
-
-impl FileIssue {
-    /// An issue about `field`.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for FileIssue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
+/// One problem found in a data file (a field error).
+pub type FileIssue = crate::field::FieldError;
 
 /// The problems found in one file.
 pub type FileIssues = Vec<FileIssue>;

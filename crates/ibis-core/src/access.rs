@@ -1,0 +1,153 @@
+//! Roles and scopes: who may see and do what. The rule lives here; the store translates a
+//! [`Scope`] into a query filter and the web layer asks [`Role::may`] before every action.
+
+use serde::{Deserialize, Serialize};
+
+crate::coded_enum!(
+    /// A user's role (lietotāja loma), from the roles table of the system description.
+    Role, "role", {
+        /// The person, a legal representative or a foster family: their own record only.
+        Person = "person",
+        /// A social worker (case manager) of a municipality: their municipality's people.
+        SocialWorker = "social-worker",
+        /// An assessor: the people assigned to them.
+        Assessor = "assessor",
+        /// A broker or support person: the people they support; never approves their budgets.
+        Broker = "broker",
+        /// A municipality approver: decides budgets and plans, pays; their municipality.
+        Approver = "approver",
+        /// Provider staff: their provider's clients and agreements.
+        Provider = "provider",
+        /// A planning-region or ministry analyst: aggregates only, no names.
+        Analyst = "analyst",
+        /// An administrator: users, policies, tariffs, catalogue; not case content.
+        Admin = "admin",
+    }
+);
+
+/// Something a caller may try to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Read a person's record (within scope).
+    ReadPerson,
+    /// Register a person or change their record, relatives, determinations, consents.
+    WritePerson,
+    /// List people (within scope).
+    ListPersons,
+    /// Add or change providers and their services.
+    WriteProvider,
+    /// Read the audit log of a person (within scope), or all of it (administrator).
+    ReadAudit,
+    /// See aggregate figures.
+    ReadAggregates,
+    /// Manage users.
+    ManageUsers,
+}
+
+impl Role {
+    /// Whether the role may take the action at all (the scope then limits which records).
+    pub fn may(self, action: Action) -> bool {
+        use Action::*;
+        use Role::*;
+        match action {
+            ReadPerson => matches!(
+                self,
+                Person | SocialWorker | Assessor | Broker | Approver | Provider
+            ),
+            ListPersons => matches!(
+                self,
+                SocialWorker | Assessor | Broker | Approver | Provider | Person
+            ),
+            WritePerson => matches!(self, SocialWorker),
+            WriteProvider => matches!(self, Admin | Provider),
+            ReadAudit => matches!(self, Person | SocialWorker | Approver | Admin),
+            ReadAggregates => matches!(self, SocialWorker | Approver | Analyst | Admin),
+            ManageUsers => matches!(self, Admin),
+        }
+    }
+
+    /// The scope a role's records are limited to, given the user's attachments.
+    pub fn scope(self, user: &UserScope) -> Scope {
+        match self {
+            Role::SocialWorker | Role::Approver => match &user.municipality {
+                Some(m) => Scope::Municipality(m.clone()),
+                None => Scope::Nothing,
+            },
+            Role::Assessor | Role::Broker | Role::Person => Scope::Linked(user.user_id),
+            Role::Provider => match user.provider_id {
+                Some(p) => Scope::ProviderClients(p),
+                None => Scope::Nothing,
+            },
+            Role::Analyst | Role::Admin => Scope::Nothing,
+        }
+    }
+}
+
+/// What a user is attached to: their municipality, provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserScope {
+    /// The user's id.
+    pub user_id: i64,
+    /// Their municipality (social workers, approvers).
+    pub municipality: Option<String>,
+    /// Their provider (provider staff).
+    pub provider_id: Option<i64>,
+}
+
+/// Which people's records a caller may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    /// The people of one municipality.
+    Municipality(String),
+    /// The people linked to this user: assigned (assessor, broker) or represented (person).
+    Linked(i64),
+    /// The clients of one provider.
+    ProviderClients(i64),
+    /// No one's records.
+    Nothing,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_and_analyst_see_no_case_content() {
+        let u = UserScope {
+            user_id: 1,
+            municipality: Some("ogre".into()),
+            provider_id: None,
+        };
+        assert_eq!(Role::Admin.scope(&u), Scope::Nothing);
+        assert_eq!(Role::Analyst.scope(&u), Scope::Nothing);
+        assert!(!Role::Admin.may(Action::ReadPerson));
+        assert!(!Role::Analyst.may(Action::ReadPerson));
+        assert!(Role::Analyst.may(Action::ReadAggregates));
+    }
+
+    #[test]
+    fn municipal_roles_are_limited_to_their_municipality() {
+        let u = UserScope {
+            user_id: 1,
+            municipality: Some("ogre".into()),
+            provider_id: None,
+        };
+        assert_eq!(
+            Role::SocialWorker.scope(&u),
+            Scope::Municipality("ogre".into())
+        );
+        let none = UserScope {
+            municipality: None,
+            ..u
+        };
+        assert_eq!(Role::Approver.scope(&none), Scope::Nothing);
+    }
+
+    #[test]
+    fn only_social_workers_register_people() {
+        for r in Role::ALL {
+            assert_eq!(r.may(Action::WritePerson), *r == Role::SocialWorker, "{r}");
+        }
+    }
+}
