@@ -215,6 +215,20 @@ impl UnitPrice {
         self.0
     }
 
+    /// The price in ten-thousandths of a euro, exact (a price has at most four decimals); the
+    /// form in which the store keeps prices.
+    pub fn to_e4(self) -> i64 {
+        use rust_decimal::prelude::ToPrimitive;
+        (self.0 * Decimal::from(10_000))
+            .to_i64()
+            .unwrap_or(i64::MAX)
+    }
+
+    /// A price from ten-thousandths of a euro; refused if negative.
+    pub fn from_e4(e4: i64) -> Result<Self, AmountError> {
+        UnitPrice::new(Decimal::new(e4, 4))
+    }
+
     /// This price plus a percentage of it (e.g. the employer's social insurance contribution),
     /// kept exact to four decimals (5.00 + 23.59 % = 6.1795).
     pub fn plus_percent(self, percent: Decimal) -> Result<Self, AmountError> {
@@ -393,6 +407,14 @@ mod tests {
         assert_eq!(round_half_up(Decimal::new(5, 3)).to_string(), "0.01");
         assert_eq!(round_half_up(Decimal::new(4999, 6)).to_string(), "0.00");
         assert_eq!(round_half_up(Decimal::new(-5, 3)).to_string(), "-0.01");
+    }
+
+    #[test]
+    fn prices_round_trip_through_ten_thousandths() {
+        assert_eq!(p("6.1795").to_e4(), 61_795);
+        assert_eq!(UnitPrice::from_e4(61_795).unwrap(), p("6.1795"));
+        assert_eq!(p("14.29").to_e4(), 142_900);
+        assert!(UnitPrice::from_e4(-1).is_err());
     }
 
     #[test]

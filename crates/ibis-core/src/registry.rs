@@ -246,6 +246,273 @@ pub fn validity(
     Some((f, t))
 }
 
+/// A relative, representative or foster family as submitted.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RelativeInput {
+    /// Full name.
+    pub name: String,
+    /// Relation code.
+    pub relation: String,
+    /// Whether they are the person's legal representative.
+    #[serde(default)]
+    pub legal_representative: bool,
+    /// Their personal code, if known.
+    pub personal_code: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+/// A relative, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewRelative {
+    /// Full name.
+    pub name: String,
+    /// Relation.
+    pub relation: Relation,
+    /// Whether they are the legal representative.
+    pub legal_representative: bool,
+    /// Their personal code.
+    pub personal_code: Option<PersonalCode>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+}
+
+impl RelativeInput {
+    /// Checks every field.
+    pub fn check(&self) -> Result<NewRelative, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = required_text("name", &self.name, 200, &mut errors);
+        let relation = coded::<Relation>("relation", &self.relation, &mut errors);
+        let personal_code = match self
+            .personal_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(c) => PersonalCode::parse(c)
+                .map_err(|e| errors.push(FieldError::new("personal_code", e.to_string())))
+                .ok(),
+        };
+        let phone = optional_text("phone", self.phone.as_deref(), 40, &mut errors);
+        if let Some(p) = &phone {
+            if !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) {
+                errors.push(FieldError::new(
+                    "phone",
+                    "may contain only digits, spaces and + - ( )",
+                ));
+            }
+        }
+        let email = optional_text("email", self.email.as_deref(), 200, &mut errors);
+        if let Some(e) = &email {
+            let ok = e
+                .split_once('@')
+                .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !e.contains(' '));
+            if !ok {
+                errors.push(FieldError::new(
+                    "email",
+                    format!("\"{e}\" is not an e-mail address"),
+                ));
+            }
+        }
+        match relation {
+            Some(relation) if errors.is_empty() => Ok(NewRelative {
+                name,
+                relation,
+                legal_representative: self.legal_representative,
+                personal_code,
+                phone,
+                email,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A disability determination by VDEĀVK as submitted.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DeterminationInput {
+    /// `group-1`, `group-2`, `group-3` or `child`.
+    pub kind: String,
+    /// Severe functional impairment (smagi funkcionālie traucējumi).
+    #[serde(default)]
+    pub severe_functional_impairment: bool,
+    /// Special care need (īpašas kopšanas nepieciešamība).
+    #[serde(default)]
+    pub special_care_need: bool,
+    /// Decision number.
+    pub decision_no: Option<String>,
+    /// First day, YYYY-MM-DD.
+    pub valid_from: String,
+    /// First day after it (YYYY-MM-DD); absent for a lifelong determination.
+    pub valid_to: Option<String>,
+}
+
+/// A disability determination, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewDetermination {
+    /// Kind.
+    pub kind: DisabilityKind,
+    /// Severe functional impairment.
+    pub severe_functional_impairment: bool,
+    /// Special care need.
+    pub special_care_need: bool,
+    /// Decision number.
+    pub decision_no: Option<String>,
+    /// First day.
+    pub valid_from: Date,
+    /// First day after; `None` is lifelong.
+    pub valid_to: Option<Date>,
+}
+
+impl DeterminationInput {
+    /// Checks every field.
+    pub fn check(&self) -> Result<NewDetermination, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let kind = coded::<DisabilityKind>("kind", &self.kind, &mut errors);
+        let decision_no =
+            optional_text("decision_no", self.decision_no.as_deref(), 64, &mut errors);
+        let period = validity(
+            "valid_from",
+            &self.valid_from,
+            "valid_to",
+            self.valid_to.as_deref(),
+            &mut errors,
+        );
+        match (kind, period) {
+            (Some(kind), Some((valid_from, valid_to))) if errors.is_empty() => {
+                Ok(NewDetermination {
+                    kind,
+                    severe_functional_impairment: self.severe_functional_impairment,
+                    special_care_need: self.special_care_need,
+                    decision_no,
+                    valid_from,
+                    valid_to,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A consent as submitted.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ConsentInput {
+    /// What the consent is for, e.g. `data-processing`, `share-with-provider`.
+    pub purpose: String,
+    /// Who gave it (the person or their representative).
+    pub given_by: String,
+    /// When, YYYY-MM-DD.
+    pub given_on: String,
+    /// A note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A consent, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewConsent {
+    /// Purpose.
+    pub purpose: String,
+    /// Given by.
+    pub given_by: String,
+    /// Given on.
+    pub given_on: Date,
+    /// Note.
+    pub note: String,
+}
+
+impl ConsentInput {
+    /// Checks every field; a consent cannot be given in the future.
+    pub fn check(&self, today: Date) -> Result<NewConsent, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let purpose = required_text("purpose", &self.purpose, 200, &mut errors);
+        let given_by = required_text("given_by", &self.given_by, 200, &mut errors);
+        let given_on = date_field("given_on", &self.given_on, &mut errors);
+        if given_on.is_some_and(|d| d > today) {
+            errors.push(FieldError::new("given_on", "must not be in the future"));
+        }
+        let note = optional_text("note", Some(&self.note), 2000, &mut errors).unwrap_or_default();
+        match given_on {
+            Some(given_on) if errors.is_empty() => Ok(NewConsent {
+                purpose,
+                given_by,
+                given_on,
+                note,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A change to a person's record as submitted: only the fields given change.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PersonChangeInput {
+    /// The version the change was made against (optimistic locking).
+    pub version: i64,
+    /// New given name.
+    pub given_name: Option<String>,
+    /// New family name.
+    pub family_name: Option<String>,
+    /// New municipality code.
+    pub municipality: Option<String>,
+    /// New living situation.
+    pub living: Option<String>,
+}
+
+/// A change, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonChange {
+    /// The version the change was made against.
+    pub version: i64,
+    /// New given name.
+    pub given_name: Option<String>,
+    /// New family name.
+    pub family_name: Option<String>,
+    /// New municipality.
+    pub municipality: Option<String>,
+    /// New living situation.
+    pub living: Option<LivingSituation>,
+}
+
+impl PersonChangeInput {
+    /// Checks every field given.
+    pub fn check(&self) -> Result<PersonChange, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let given_name = self
+            .given_name
+            .as_deref()
+            .map(|v| required_text("given_name", v, 100, &mut errors));
+        let family_name = self
+            .family_name
+            .as_deref()
+            .map(|v| required_text("family_name", v, 100, &mut errors));
+        let municipality = self
+            .municipality
+            .as_deref()
+            .map(|v| required_text("municipality", v, 64, &mut errors));
+        let living = self
+            .living
+            .as_deref()
+            .and_then(|v| coded::<LivingSituation>("living", v, &mut errors));
+        if errors.is_empty() {
+            Ok(PersonChange {
+                version: self.version,
+                given_name,
+                family_name,
+                municipality,
+                living,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,1 +1,254 @@
-//! Placeholder for the ibis-store crate (filled by the registry issue).
+//! Persistence for ibis: migrations, queries, transactions and the audit log.
+//!
+//! One [`Store`] over SQLite (the embedded default: a file, WAL mode) or PostgreSQL (for
+//! production and for more than one server), chosen by URL. The same SQL serves both where the
+//! dialects agree (`$1` placeholders, `RETURNING`, `ON CONFLICT`); migrations are kept per
+//! engine. Every change and every read of a person's record appends to the hash-chained audit
+//! log in the same transaction.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+pub mod audit;
+pub mod auth;
+pub mod providers;
+pub mod reference;
+pub mod registry;
+pub mod sql;
+
+pub use audit::{AuditEntry, Auditor};
+pub use sql::{now_text, Page, PageRequest};
+
+/// The database engine behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// SQLite, embedded.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// Everything that can go wrong in the store, mapped by the web layer to HTTP answers.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL is not one ibis understands.
+    #[error(
+        "--db: \"{0}\" is not a database URL; use sqlite://PATH or postgres://USER@HOST:PORT/NAME"
+    )]
+    BadUrl(String),
+    /// The database could not be reached or opened.
+    #[error("cannot open the database at {url}: {reason}")]
+    Unreachable {
+        /// The URL, without its password.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The record does not exist or is outside the caller's scope (the two are not told apart).
+    #[error("not found")]
+    NotFound,
+    /// The caller's role may not do this at all.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The input breaks a rule; every field concerned is named.
+    #[error("invalid input")]
+    Invalid(Vec<ibis_core::field::FieldError>),
+    /// The record was changed by someone else since it was read.
+    #[error("the record was changed by someone else (version {current}); reload and try again")]
+    Conflict {
+        /// The current version.
+        current: i64,
+    },
+    /// A database error.
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// One field error as an `Invalid` error.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        StoreError::Invalid(vec![ibis_core::field::FieldError::new(field, message)])
+    }
+}
+
+/// Shorthand for store results.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The store: a connection pool and the engine it speaks to.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+    /// SQLite allows one writer at a time; writers queue here instead of failing busy.
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// A write transaction. On SQLite it also holds the writer lock until commit or drop.
+pub struct WriteTx {
+    /// The transaction.
+    pub tx: sqlx::Transaction<'static, sqlx::Any>,
+    _guard: Option<OwnedMutexGuard<()>>,
+    engine: Engine,
+}
+
+impl WriteTx {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// The engine, for the few statements that differ.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+}
+
+/// Removes a password from a URL for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &userinfo[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+const SQLITE_MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/sqlite/0001_registry.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/postgres/0001_registry.sql"))];
+
+impl Store {
+    /// Opens the database at `url` (`sqlite://PATH` creates the file and its folder;
+    /// `postgres://...`), applies pending migrations and loads the reference data.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (engine, connect_url) = if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(StoreError::BadUrl(url.into()));
+            }
+            let p = std::path::Path::new(path.split('?').next().unwrap_or(path));
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Unreachable {
+                    url: url.into(),
+                    reason: format!("cannot create folder {}: {e}", dir.display()),
+                })?;
+            }
+            let sep = if url.contains('?') { "&" } else { "?" };
+            (Engine::Sqlite, format!("{url}{sep}mode=rwc"))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Engine::Postgres, url.to_owned())
+        } else {
+            return Err(StoreError::BadUrl(redact_url(url)));
+        };
+        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        options = match engine {
+            Engine::Sqlite => options.max_connections(8).after_connect(|conn, _| {
+                Box::pin(async move {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA busy_timeout = 10000",
+                        "PRAGMA foreign_keys = ON",
+                    ] {
+                        sqlx::Executor::execute(&mut *conn, pragma).await?;
+                    }
+                    Ok(())
+                })
+            }),
+            Engine::Postgres => options.max_connections(16),
+        };
+        let pool = options
+            .connect(&connect_url)
+            .await
+            .map_err(|e| StoreError::Unreachable {
+                url: redact_url(url),
+                reason: e.to_string(),
+            })?;
+        let store = Store {
+            pool,
+            engine,
+            write_lock: Arc::new(Mutex::new(())),
+        };
+        store.migrate().await?;
+        reference::load(&store).await?;
+        Ok(store)
+    }
+
+    /// The engine in use.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The pool, for queries that need no transaction.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Begins a write transaction (queued behind other writers on SQLite).
+    pub async fn begin(&self) -> Result<WriteTx> {
+        let guard = match self.engine {
+            Engine::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            Engine::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx {
+            tx,
+            _guard: guard,
+            engine: self.engine,
+        })
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let mut tx = self.begin().await?;
+        if self.engine == Engine::Postgres {
+            // Two servers starting at once must not both migrate.
+            sqlx::query("SELECT pg_advisory_xact_lock(7261001)")
+                .execute(&mut *tx.tx)
+                .await?;
+        }
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        .execute(&mut *tx.tx)
+        .await?;
+        let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+            .fetch_all(&mut *tx.tx)
+            .await?
+            .iter()
+            .map(|r: &AnyRow| r.try_get::<i64, _>(0))
+            .collect::<std::result::Result<_, _>>()?;
+        let migrations = match self.engine {
+            Engine::Sqlite => SQLITE_MIGRATIONS,
+            Engine::Postgres => POSTGRES_MIGRATIONS,
+        };
+        for (version, sql) in migrations {
+            if applied.contains(version) {
+                continue;
+            }
+            tracing::info!(version, "applying migration");
+            sqlx::raw_sql(sql).execute(&mut *tx.tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(*version)
+                .bind(now_text())
+                .execute(&mut *tx.tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
