@@ -107,6 +107,8 @@ pub fn date_field(field: &str, value: &str, errors: &mut Vec<FieldError>) -> Opt
 
 /// A person's record as submitted, not yet checked.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PersonInput {
     /// Latvian personal code.
     pub personal_code: String,
@@ -248,6 +250,8 @@ pub fn validity(
 
 /// A relative, representative or foster family as submitted.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RelativeInput {
     /// Full name.
     pub name: String,
@@ -335,6 +339,8 @@ impl RelativeInput {
 
 /// A disability determination by VDEĀVK as submitted.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DeterminationInput {
     /// `group-1`, `group-2`, `group-3` or `child`.
     pub kind: String,
@@ -401,6 +407,8 @@ impl DeterminationInput {
 
 /// A consent as submitted.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ConsentInput {
     /// What the consent is for, e.g. `data-processing`, `share-with-provider`.
     pub purpose: String,
@@ -451,6 +459,8 @@ impl ConsentInput {
 
 /// A change to a person's record as submitted: only the fields given change.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PersonChangeInput {
     /// The version the change was made against (optimistic locking).
     pub version: i64,
