@@ -15,6 +15,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub mod audit;
 pub mod auth;
+pub mod demo;
 pub mod providers;
 pub mod reference;
 pub mod registry;

@@ -16,17 +16,32 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the web interface and the JSON API.
+    Serve(cmd::serve::Args),
     /// Print a month's working days in the Latvian calendar.
     Calendar(cmd::calendar::Args),
     /// Compute an explained budget from an assessment outcome.
     Budget(cmd::budget::Args),
     /// Allocation policy tools.
     Policy(cmd::policy::Args),
+    /// Audit log tools.
+    Audit(cmd::audit::Args),
+}
+
+/// Logs to standard error; `RUST_LOG` sets the level (default: info for ibis, warnings for the
+/// rest).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,ibis=info,ibis_web=info,ibis_store=info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging();
     let result = match cli.command {
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Audit(args) => cmd::audit::run(args),
         Command::Calendar(args) => cmd::calendar::run(args),
         Command::Budget(args) => cmd::budget::run(args),
         Command::Policy(args) => cmd::policy::run(args),

@@ -1,10 +1,12 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> Result<(), String>`;
 //! the error string is printed as one line and the process exits non-zero.
 
+pub mod audit;
 pub mod budget;
 pub mod calendar;
 pub mod policies;
 pub mod policy;
+pub mod serve;
 
 pub use calendar::Lang;
 
