@@ -57,8 +57,34 @@ impl Rng {
     }
 }
 
-const GIVEN_F: &[&str] = &["Anna", "Elīza", "Marta", "Sofija", "Emīlija", "Laura", "Līga", "Ilze", "Kristīne", "Dace", "Inese", "Zane"];
-const GIVEN_M: &[&str] = &["Jānis", "Roberts", "Markuss", "Gustavs", "Emīls", "Artūrs", "Mārtiņš", "Andris", "Edgars", "Kārlis", "Toms", "Raivis"];
+const GIVEN_F: &[&str] = &[
+    "Anna",
+    "Elīza",
+    "Marta",
+    "Sofija",
+    "Emīlija",
+    "Laura",
+    "Līga",
+    "Ilze",
+    "Kristīne",
+    "Dace",
+    "Inese",
+    "Zane",
+];
+const GIVEN_M: &[&str] = &[
+    "Jānis",
+    "Roberts",
+    "Markuss",
+    "Gustavs",
+    "Emīls",
+    "Artūrs",
+    "Mārtiņš",
+    "Andris",
+    "Edgars",
+    "Kārlis",
+    "Toms",
+    "Raivis",
+];
 const FAMILY: &[(&str, &str)] = &[
     ("Bērziņš", "Bērziņa"),
     ("Kalniņš", "Kalniņa"),
@@ -76,14 +102,21 @@ const FAMILY: &[(&str, &str)] = &[
 
 /// The ten municipalities of the children's pilot and those of the adults' pilot.
 fn pilot_municipalities() -> Result<Vec<String>> {
-    let all = builtin_municipalities().map_err(|e| StoreError::Db(sqlx::Error::Configuration(e.to_string().into())))?;
-    Ok(all.into_iter().filter(|m| m.pilot_children || m.pilot_adults).map(|m| m.code).collect())
+    let all = builtin_municipalities()
+        .map_err(|e| StoreError::Db(sqlx::Error::Configuration(e.to_string().into())))?;
+    Ok(all
+        .into_iter()
+        .filter(|m| m.pilot_children || m.pilot_adults)
+        .map(|m| m.code)
+        .collect())
 }
 
 /// Loads the demo into an empty database. Refuses a database that already has users.
 pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
     if store.user_count().await? > 0 {
-        return Err(StoreError::Forbidden("the database is not empty; demo data is loaded only into an empty database".into()));
+        return Err(StoreError::Forbidden(
+            "the database is not empty; demo data is loaded only into an empty database".into(),
+        ));
     }
     let who = Auditor::system("demo");
     let mut rng = Rng(2026);
@@ -106,7 +139,12 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
         ("short-term-care-day", "29.00"),
     ];
     let kinds = ["ngo", "municipal", "private"];
-    let names = ["Atbalsta centrs", "Sociālo pakalpojumu centrs", "Dienas centrs", "Rehabilitācijas centrs"];
+    let names = [
+        "Atbalsta centrs",
+        "Sociālo pakalpojumu centrs",
+        "Dienas centrs",
+        "Rehabilitācijas centrs",
+    ];
     let mut provider_ids = Vec::new();
     for (i, m) in municipalities.iter().enumerate() {
         for j in 0..2 {
@@ -118,7 +156,11 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
                         register_no: format!("SPSR-{:04}", 100 + i * 2 + j),
                         name,
                         kind: kinds[(i + j) % kinds.len()].into(),
-                        iban: Some(format!("LV{:02}HABA{:013}", 10 + i, 5_500_000_000_000u64 + (i * 2 + j) as u64)),
+                        iban: Some(format!(
+                            "LV{:02}HABA{:013}",
+                            10 + i,
+                            5_500_000_000_000u64 + (i * 2 + j) as u64
+                        )),
                         municipalities: vec![m.clone()],
                     },
                 )
@@ -126,7 +168,16 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
             for (k, (service, price)) in offers.iter().enumerate() {
                 if (k + j) % 2 == 0 || *service == "mentor" {
                     store
-                        .add_offer(&who, p.id, &OfferInput { service: (*service).into(), price_eur: (*price).into(), valid_from: "2026-01-01".into(), valid_to: None })
+                        .add_offer(
+                            &who,
+                            p.id,
+                            &OfferInput {
+                                service: (*service).into(),
+                                price_eur: (*price).into(),
+                                valid_from: "2026-01-01".into(),
+                                valid_to: None,
+                            },
+                        )
                         .await?;
                 }
             }
@@ -140,7 +191,11 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
         for n in 0..20u64 {
             let child = rng.below(2) == 0;
             let female = rng.below(2) == 0;
-            let given = if female { rng.pick(GIVEN_F) } else { rng.pick(GIVEN_M) };
+            let given = if female {
+                rng.pick(GIVEN_F)
+            } else {
+                rng.pick(GIVEN_M)
+            };
             let family = rng.pick(FAMILY);
             let family = if female { family.1 } else { family.0 };
             let (y0, span) = if child { (2009, 16) } else { (1955, 50) };
@@ -148,7 +203,11 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
             let birth = time::Date::from_calendar_date(year, time::Month::January, 1)
                 .map(|d| d + time::Duration::days(rng.below(365) as i64))
                 .map_err(|e| StoreError::Db(sqlx::Error::Configuration(e.to_string().into())))?;
-            let birth = if child && crate::demo::age(birth, today) >= 18 { birth + time::Duration::days(366) } else { birth };
+            let birth = if child && crate::demo::age(birth, today) >= 18 {
+                birth + time::Duration::days(366)
+            } else {
+                birth
+            };
             let living = if child {
                 "family"
             } else {
@@ -167,14 +226,29 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
             let scope = ibis_core::access::Scope::Municipality(m.clone());
             let person = store.create_person(&who, &scope, &p).await?;
             let det = DeterminationInput {
-                kind: if child { "child".into() } else { ["group-1", "group-2", "group-3"][rng.below(3) as usize].into() },
+                kind: if child {
+                    "child".into()
+                } else {
+                    ["group-1", "group-2", "group-3"][rng.below(3) as usize].into()
+                },
                 severe_functional_impairment: child && rng.below(3) > 0,
                 special_care_need: rng.below(4) == 0,
                 decision_no: Some(format!("VDEĀVK-{}-{}", 2025, 10_000 + person.id)),
                 valid_from: "2025-03-01".into(),
-                valid_to: if rng.below(3) == 0 { None } else { Some("2030-03-01".into()) },
+                valid_to: if rng.below(3) == 0 {
+                    None
+                } else {
+                    Some("2030-03-01".into())
+                },
             };
-            store.add_determination(&who, &scope, person.id, &det.check().map_err(StoreError::Invalid)?).await?;
+            store
+                .add_determination(
+                    &who,
+                    &scope,
+                    person.id,
+                    &det.check().map_err(StoreError::Invalid)?,
+                )
+                .await?;
             if child {
                 let parent = RelativeInput {
                     name: format!("{} {}", rng.pick(GIVEN_F), family),
@@ -183,15 +257,29 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
                     phone: Some(format!("+371 2{:07}", rng.below(10_000_000))),
                     ..Default::default()
                 };
-                store.add_relative(&who, &scope, person.id, &parent.check().map_err(StoreError::Invalid)?).await?;
+                store
+                    .add_relative(
+                        &who,
+                        &scope,
+                        person.id,
+                        &parent.check().map_err(StoreError::Invalid)?,
+                    )
+                    .await?;
             }
             people.push((m.clone(), person.id));
         }
     }
 
     // Users.
-    let ogre_provider = provider_ids.iter().find(|(m, _)| m == "ogre").map(|(_, id)| *id);
-    let ogre_people: Vec<i64> = people.iter().filter(|(m, _)| m == "ogre").map(|(_, id)| *id).collect();
+    let ogre_provider = provider_ids
+        .iter()
+        .find(|(m, _)| m == "ogre")
+        .map(|(_, id)| *id);
+    let ogre_people: Vec<i64> = people
+        .iter()
+        .filter(|(m, _)| m == "ogre")
+        .map(|(_, id)| *id)
+        .collect();
     for (name, role, municipality) in DEMO_USERS {
         let user = store
             .create_user(&NewUser {
@@ -200,7 +288,11 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
                 display_name: display_name(name),
                 role: *role,
                 municipality: municipality.map(Into::into),
-                provider_id: if *role == Role::Provider { ogre_provider } else { None },
+                provider_id: if *role == Role::Provider {
+                    ogre_provider
+                } else {
+                    None
+                },
             })
             .await?;
         match role {
@@ -229,7 +321,11 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
             _ => {}
         }
     }
-    Ok(DemoSummary { people: people.len(), providers: provider_ids.len(), users: DEMO_USERS.len() })
+    Ok(DemoSummary {
+        people: people.len(),
+        providers: provider_ids.len(),
+        users: DEMO_USERS.len(),
+    })
 }
 
 fn age(birth: time::Date, on: time::Date) -> i32 {
@@ -239,7 +335,9 @@ fn age(birth: time::Date, on: time::Date) -> i32 {
 fn capitalise(code: &str) -> String {
     let base = code.split('-').next().unwrap_or(code);
     let mut c = base.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn display_name(user: &str) -> String {

@@ -40,7 +40,10 @@ impl Caller {
         if self.user.role.may(action) {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!("the role {} may not do this", self.user.role)))
+            Err(ApiError::forbidden(format!(
+                "the role {} may not do this",
+                self.user.role
+            )))
         }
     }
 }
@@ -71,7 +74,14 @@ where
             .map(str::trim)
             .filter(|t| !t.is_empty() && t.len() <= 128)
             .ok_or_else(ApiError::unauthorized)?;
-        let session = state.store.session(token).await?.ok_or_else(ApiError::unauthorized)?;
-        Ok(Caller { user: session.user, remote: remote_of(parts) })
+        let session = state
+            .store
+            .session(token)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(Caller {
+            user: session.user,
+            remote: remote_of(parts),
+        })
     }
 }

@@ -52,12 +52,21 @@ pub struct FieldDetail {
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), fields: Vec::new() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     /// 401: no valid credentials.
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first: send Authorization: Bearer <token>")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "sign in first: send Authorization: Bearer <token>",
+        )
     }
 
     /// 403: the role may not do this.
@@ -118,12 +127,22 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code.into(),
                 message: self.message,
-                fields: self.fields.into_iter().map(|f| FieldDetail { field: f.field, message: f.message }).collect(),
+                fields: self
+                    .fields
+                    .into_iter()
+                    .map(|f| FieldDetail {
+                        field: f.field,
+                        message: f.message,
+                    })
+                    .collect(),
             },
         };
         let mut resp = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+            resp.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
         resp
     }

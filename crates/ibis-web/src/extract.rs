@@ -15,16 +15,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let q = parts.uri.query().unwrap_or("");
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
-        serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
-            let path = e.path().to_string();
-            let message = e.into_inner().to_string();
-            let field = if path == "." {
-                message.split_once('`').and_then(|(_, r)| r.split_once('`')).map(|(f, _)| f.to_owned()).unwrap_or_else(|| "(query)".into())
-            } else {
-                path
-            };
-            ApiError::bad_request(&field, message)
-        })
+        serde_path_to_error::deserialize(de)
+            .map(QueryParams)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let message = e.into_inner().to_string();
+                let field = if path == "." {
+                    message
+                        .split_once('`')
+                        .and_then(|(_, r)| r.split_once('`'))
+                        .map(|(f, _)| f.to_owned())
+                        .unwrap_or_else(|| "(query)".into())
+                } else {
+                    path
+                };
+                ApiError::bad_request(&field, message)
+            })
     }
 }
 
@@ -35,7 +41,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state).await.map_err(|_| ApiError::not_found())?;
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found())?;
         params
             .first()
             .and_then(|(_, v)| v.parse::<i64>().ok())
@@ -52,8 +60,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Ids {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state).await.map_err(|_| ApiError::not_found())?;
-        let n = |i: usize| params.get(i).and_then(|(_, v)| v.parse::<i64>().ok()).filter(|v| *v > 0);
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found())?;
+        let n = |i: usize| {
+            params
+                .get(i)
+                .and_then(|(_, v)| v.parse::<i64>().ok())
+                .filter(|v| *v > 0)
+        };
         match (n(0), n(1)) {
             (Some(a), Some(b)) => Ok(Ids(a, b)),
             _ => Err(ApiError::not_found()),

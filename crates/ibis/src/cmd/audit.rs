@@ -29,12 +29,21 @@ enum AuditCommand {
 pub fn run(args: Args) -> Result<(), String> {
     let AuditCommand::Verify { db, data_dir } = args.command;
     let url = super::serve::db_url(&db, &data_dir);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| format!("cannot start: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
     runtime.block_on(async {
-        let store = ibis_store::Store::open(&url).await.map_err(|e| e.to_string())?;
+        let store = ibis_store::Store::open(&url)
+            .await
+            .map_err(|e| e.to_string())?;
         match store.verify_audit().await.map_err(|e| e.to_string())? {
-            ChainStatus::Intact { entries } => super::print_out(&format!("audit chain intact: {entries} entries\n")),
-            ChainStatus::Broken { seq, reason } => Err(format!("audit chain broken at entry {seq}: {reason}")),
+            ChainStatus::Intact { entries } => {
+                super::print_out(&format!("audit chain intact: {entries} entries\n"))
+            }
+            ChainStatus::Broken { seq, reason } => {
+                Err(format!("audit chain broken at entry {seq}: {reason}"))
+            }
         }
     })
 }

@@ -35,23 +35,31 @@ pub struct Args {
 
 /// The database URL: `--db`, or the embedded file in the data folder.
 pub fn db_url(db: &Option<String>, data_dir: &std::path::Path) -> String {
-    db.clone().unwrap_or_else(|| format!("sqlite://{}", data_dir.join("ibis.db").display()))
+    db.clone()
+        .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("ibis.db").display()))
 }
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
     runtime.block_on(serve(args))
 }
 
 async fn serve(args: Args) -> Result<(), String> {
     let url = db_url(&args.db, &args.data_dir);
     let policies = policies::load(args.policies.as_deref())?;
-    let store = ibis_store::Store::open(&url).await.map_err(|e| e.to_string())?;
+    let store = ibis_store::Store::open(&url)
+        .await
+        .map_err(|e| e.to_string())?;
     if args.demo {
         if store.user_count().await.map_err(|e| e.to_string())? == 0 {
             eprintln!("ibis: loading demo data …");
-            let s = ibis_store::demo::load(&store, ibis_web::today()).await.map_err(|e| format!("demo data: {e}"))?;
+            let s = ibis_store::demo::load(&store, ibis_web::today())
+                .await
+                .map_err(|e| format!("demo data: {e}"))?;
             eprintln!(
                 "ibis: demo data loaded: {} people, {} providers, {} users (password \"{}\")",
                 s.people,
@@ -63,9 +71,21 @@ async fn serve(args: Args) -> Result<(), String> {
             eprintln!("ibis: the database already has users; demo data is not loaded again");
         }
     }
-    let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("--listen: cannot listen on {}: {e}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("--listen: cannot listen on {}: {e}", args.listen))?;
     let secure_cookies = args.secure_cookies || !args.listen.ip().is_loopback();
-    let state = AppState { store, policies: Arc::new(policies), secure_cookies };
-    eprintln!("ibis: serving on http://{} (database {})", args.listen, ibis_store::redact_url(&url));
-    ibis_web::serve(listener, state).await.map_err(|e| format!("server stopped: {e}"))
+    let state = AppState {
+        store,
+        policies: Arc::new(policies),
+        secure_cookies,
+    };
+    eprintln!(
+        "ibis: serving on http://{} (database {})",
+        args.listen,
+        ibis_store::redact_url(&url)
+    );
+    ibis_web::serve(listener, state)
+        .await
+        .map_err(|e| format!("server stopped: {e}"))
 }
