@@ -151,6 +151,24 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(redact_url(url)));
         };
+        // One direct connection first, so an unreachable server is reported with its cause
+        // rather than as a pool timeout.
+        let unreachable = |reason: String| StoreError::Unreachable {
+            url: redact_url(url),
+            reason,
+        };
+        match tokio::time::timeout(
+            Duration::from_secs(10),
+            <sqlx::AnyConnection as sqlx::Connection>::connect(&connect_url),
+        )
+        .await
+        {
+            Err(_) => return Err(unreachable("no answer within 10 seconds".into())),
+            Ok(Err(e)) => return Err(unreachable(e.to_string())),
+            Ok(Ok(conn)) => {
+                let _ = sqlx::Connection::close(conn).await;
+            }
+        }
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         options = match engine {
             Engine::Sqlite => options.max_connections(8).after_connect(|conn, _| {
