@@ -3,18 +3,23 @@
 //! The core decides; `ibis-store` remembers; `ibis-web` translates between people and the core.
 
 pub mod access;
+pub mod assessment;
 pub mod budget;
 pub mod calendar;
 pub mod catalogue;
+pub mod decision;
 pub mod field;
+pub mod lang;
 pub mod money;
 pub mod municipality;
 pub mod outcome;
 pub mod period;
 pub mod personal_code;
+pub mod plan;
 pub mod policy;
 pub mod rawnum;
 pub mod registry;
+pub mod review;
 pub mod tariff;
 
 pub use period::Period;
