@@ -584,8 +584,13 @@ impl PlanInput {
             let c = lines_cost(&lines, ctx);
             for i in &c.unpriced {
                 let l = &lines[*i];
+                let field = format!("lines[{i}].provider_id");
+                if errors.iter().any(|e| e.field == field) {
+                    // Already refused for this provider (e.g. it does not offer the service).
+                    continue;
+                }
                 errors.push(FieldError::new(
-                    format!("lines[{i}].provider_id"),
+                    field,
                     match l.provider_id {
                         Some(id) => format!("provider {id} has no price for \"{}\"", l.service),
                         None => format!(

@@ -132,7 +132,7 @@ fn format_code(compact: &str) -> String {
 }
 
 /// The scope as a SQL condition on `persons p`, with its one parameter at `$n`.
-fn scope_sql(scope: &Scope, n: usize) -> String {
+pub(crate) fn scope_sql(scope: &Scope, n: usize) -> String {
     match scope {
         Scope::Municipality(_) => format!("p.municipality_code = ${n}"),
         Scope::Linked(_) => format!(
@@ -145,7 +145,7 @@ fn scope_sql(scope: &Scope, n: usize) -> String {
     }
 }
 
-fn bind_scope<'q>(
+pub(crate) fn bind_scope<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     scope: &'q Scope,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
@@ -157,7 +157,7 @@ fn bind_scope<'q>(
 }
 
 /// Loads a person within scope inside a transaction, or `NotFound`.
-async fn person_in_scope(tx: &mut WriteTx, scope: &Scope, id: i64) -> Result<Person> {
+pub(crate) async fn person_in_scope_tx(tx: &mut WriteTx, scope: &Scope, id: i64) -> Result<Person> {
     let sql = format!(
         "SELECT p.* FROM persons p WHERE p.id = $1 AND {}",
         scope_sql(scope, 2)
@@ -250,7 +250,7 @@ impl Store {
         id: i64,
     ) -> Result<PersonRecord> {
         let mut tx = self.begin().await?;
-        let p = person_in_scope(&mut tx, scope, id).await?;
+        let p = person_in_scope_tx(&mut tx, scope, id).await?;
         let relatives = sqlx::query("SELECT * FROM relatives WHERE person_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(&mut *tx.tx)
@@ -384,7 +384,7 @@ impl Store {
         change: &PersonChange,
     ) -> Result<Person> {
         let mut tx = self.begin().await?;
-        let before = person_in_scope(&mut tx, scope, id).await?;
+        let before = person_in_scope_tx(&mut tx, scope, id).await?;
         if before.version != change.version {
             return Err(StoreError::Conflict {
                 current: before.version,
@@ -443,7 +443,7 @@ impl Store {
         r: &NewRelative,
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
-        person_in_scope(&mut tx, scope, person_id).await?;
+        person_in_scope_tx(&mut tx, scope, person_id).await?;
         let id: i64 = sqlx::query(
             "INSERT INTO relatives (person_id, name, relation, legal_representative, personal_code, phone, email, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -482,7 +482,7 @@ impl Store {
         d: &NewDetermination,
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
-        person_in_scope(&mut tx, scope, person_id).await?;
+        person_in_scope_tx(&mut tx, scope, person_id).await?;
         let id: i64 = sqlx::query(
             "INSERT INTO disability_determinations (person_id, kind, severe_functional_impairment, special_care_need, decision_no, valid_from, valid_to, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -521,7 +521,7 @@ impl Store {
         c: &NewConsent,
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
-        person_in_scope(&mut tx, scope, person_id).await?;
+        person_in_scope_tx(&mut tx, scope, person_id).await?;
         let id: i64 = sqlx::query(
             "INSERT INTO consents (person_id, purpose, given_by, given_on, withdrawn_on, note, created_at) VALUES ($1, $2, $3, $4, NULL, $5, $6) RETURNING id",
         )
@@ -558,7 +558,7 @@ impl Store {
         on: time::Date,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        person_in_scope(&mut tx, scope, person_id).await?;
+        person_in_scope_tx(&mut tx, scope, person_id).await?;
         let done = sqlx::query("UPDATE consents SET withdrawn_on = $1 WHERE id = $2 AND person_id = $3 AND withdrawn_on IS NULL")
             .bind(date_text(on))
             .bind(consent_id)

@@ -12,6 +12,7 @@ use ibis_store::Store;
 
 pub mod api;
 pub mod auth;
+pub mod cycle;
 pub mod error;
 pub mod extract;
 pub mod json;

@@ -25,6 +25,8 @@ use crate::extract::{Id, Ids, QueryParams};
 use crate::json::JsonBody;
 use crate::AppState;
 
+pub mod cycle;
+
 /// The API's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -55,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/providers/{id}", get(get_provider))
         .route("/api/v1/providers/{id}/offers", post(add_offer))
         .route("/api/v1/audit", get(audit))
+        .merge(cycle::routes())
 }
 
 /// The OpenAPI document.
@@ -85,7 +88,14 @@ impl utoipa::Modify for BearerAuth {
 }
 
 async fn openapi_json() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    Json(openapi())
+}
+
+/// The whole OpenAPI document: the registry and the cycle.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(cycle::CycleDoc::openapi());
+    doc
 }
 
 /// Health of the server and its database.
