@@ -23,7 +23,9 @@ impl Drop for TempDir {
     }
 }
 
-async fn start() -> Server {
+/// A server on a fresh database: SQLite in a temporary folder, or a database on the test
+/// harness's PostgreSQL server.
+async fn start(postgres: bool) -> Server {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
     let d = std::env::temp_dir().join(format!(
@@ -32,9 +34,12 @@ async fn start() -> Server {
         N.fetch_add(1, Ordering::SeqCst)
     ));
     std::fs::create_dir_all(&d).unwrap();
-    let store = ibis_store::Store::open(&format!("sqlite://{}/ibis.db", d.display()))
-        .await
-        .unwrap();
+    let url = if postgres {
+        ibis_testkit::shared().fresh_database().unwrap()
+    } else {
+        format!("sqlite://{}/ibis.db", d.display())
+    };
+    let store = ibis_store::Store::open(&url).await.unwrap();
     ibis_store::demo::load(&store, ibis_web::today())
         .await
         .unwrap();
@@ -155,8 +160,27 @@ async fn register(s: &Server, sw: &str, code: &str, birth: &str, group: &str, li
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_adult_from_registration_to_an_active_plan() {
-    let s = start().await;
+async fn an_adult_from_registration_to_an_active_plan_on_sqlite() {
+    adult_flow(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adult_from_registration_to_an_active_plan_on_postgres() {
+    adult_flow(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_through_review_and_a_level_change_on_sqlite() {
+    child_flow(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_through_review_and_a_level_change_on_postgres() {
+    child_flow(true).await;
+}
+
+async fn adult_flow(postgres: bool) {
+    let s = start(postgres).await;
     let sw = s.token("sw-ogre").await;
     let approver = s.token("approver-ogre").await;
     let id = register(
@@ -464,9 +488,8 @@ async fn an_adult_from_registration_to_an_active_plan() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_child_through_review_and_a_level_change() {
-    let s = start().await;
+async fn child_flow(postgres: bool) {
+    let s = start(postgres).await;
     let sw = s.token("sw-ogre").await;
     let approver = s.token("approver-ogre").await;
     let id = register(&s, &sw, "32555000003", "2016-03-10", "child-ft", "family").await;
