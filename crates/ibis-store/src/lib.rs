@@ -124,14 +124,54 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/sqlite/0001_registry.sql")),
-    (2, include_str!("../migrations/sqlite/0002_cycle.sql")),
+/// A migration: the schema both engines share (with `{{ID}}` and `{{BOOL}}` filled in per
+/// engine) and each engine's guards (the triggers that keep append-only tables append-only).
+struct Migration {
+    version: i64,
+    schema: &'static str,
+    sqlite_guards: &'static str,
+    postgres_guards: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        schema: include_str!("../migrations/0001_registry.sql"),
+        sqlite_guards: include_str!("../migrations/sqlite/0001_guards.sql"),
+        postgres_guards: include_str!("../migrations/postgres/0001_guards.sql"),
+    },
+    Migration {
+        version: 2,
+        schema: include_str!("../migrations/0002_cycle.sql"),
+        sqlite_guards: include_str!("../migrations/sqlite/0002_guards.sql"),
+        postgres_guards: include_str!("../migrations/postgres/0002_guards.sql"),
+    },
 ];
-const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/postgres/0001_registry.sql")),
-    (2, include_str!("../migrations/postgres/0002_cycle.sql")),
-];
+
+impl Migration {
+    /// The statements of this migration for an engine.
+    fn sql(&self, engine: Engine) -> String {
+        let (id, boolean, guards) = match engine {
+            Engine::Sqlite => (
+                "INTEGER PRIMARY KEY AUTOINCREMENT",
+                "INTEGER",
+                self.sqlite_guards,
+            ),
+            Engine::Postgres => (
+                "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+                "BOOLEAN",
+                self.postgres_guards,
+            ),
+        };
+        format!(
+            "{}\n{}",
+            self.schema
+                .replace("{{ID}}", id)
+                .replace("{{BOOL}}", boolean),
+            guards
+        )
+    }
+}
 
 impl Store {
     /// Opens the database at `url` (`sqlite://PATH` creates the file and its folder;
@@ -251,18 +291,16 @@ impl Store {
             .iter()
             .map(|r: &AnyRow| r.try_get::<i64, _>(0))
             .collect::<std::result::Result<_, _>>()?;
-        let migrations = match self.engine {
-            Engine::Sqlite => SQLITE_MIGRATIONS,
-            Engine::Postgres => POSTGRES_MIGRATIONS,
-        };
-        for (version, sql) in migrations {
-            if applied.contains(version) {
+        for m in MIGRATIONS {
+            if applied.contains(&m.version) {
                 continue;
             }
-            tracing::info!(version, "applying migration");
-            sqlx::raw_sql(sql).execute(&mut *tx.tx).await?;
+            tracing::info!(version = m.version, "applying migration");
+            sqlx::raw_sql(&m.sql(self.engine))
+                .execute(&mut *tx.tx)
+                .await?;
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
-                .bind(*version)
+                .bind(m.version)
                 .bind(now_text())
                 .execute(&mut *tx.tx)
                 .await?;

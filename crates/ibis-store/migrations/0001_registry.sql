@@ -1,4 +1,4 @@
--- The registry, users, sessions and the audit log (SQLite).
+-- The registry, users, sessions and the audit log (both engines; {{ID}} and {{BOOL}} are filled in per engine).
 -- Dates are ISO text (YYYY-MM-DD); instants are RFC 3339 UTC text with microseconds, so text
 -- order is time order. Money is integer cents; unit prices are integer ten-thousandths of a euro.
 
@@ -8,8 +8,8 @@ CREATE TABLE municipalities (
     name_en TEXT NOT NULL,
     kind TEXT NOT NULL,
     region TEXT NOT NULL,
-    pilot_children INTEGER NOT NULL,
-    pilot_adults INTEGER NOT NULL
+    pilot_children {{BOOL}} NOT NULL,
+    pilot_adults {{BOOL}} NOT NULL
 );
 
 CREATE TABLE service_types (
@@ -24,7 +24,7 @@ CREATE TABLE service_types (
 );
 
 CREATE TABLE providers (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     register_no TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -39,7 +39,7 @@ CREATE TABLE provider_municipalities (
 );
 
 CREATE TABLE provider_services (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     provider_id BIGINT NOT NULL REFERENCES providers(id),
     service_code TEXT NOT NULL REFERENCES service_types(code),
     price_e4 BIGINT NOT NULL,
@@ -50,7 +50,7 @@ CREATE TABLE provider_services (
 CREATE INDEX provider_services_by_provider ON provider_services(provider_id, service_code);
 
 CREATE TABLE users (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     username TEXT NOT NULL UNIQUE,
     password_hash TEXT NOT NULL,
     display_name TEXT NOT NULL,
@@ -72,7 +72,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_user ON sessions(user_id);
 
 CREATE TABLE sign_in_failures (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     username TEXT NOT NULL,
     remote TEXT NOT NULL,
     at TEXT NOT NULL
@@ -80,7 +80,7 @@ CREATE TABLE sign_in_failures (
 CREATE INDEX sign_in_failures_by_user ON sign_in_failures(username, at);
 
 CREATE TABLE persons (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     personal_code TEXT NOT NULL UNIQUE,
     given_name TEXT NOT NULL,
     family_name TEXT NOT NULL,
@@ -110,11 +110,11 @@ CREATE TABLE provider_clients (
 );
 
 CREATE TABLE relatives (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     person_id BIGINT NOT NULL REFERENCES persons(id),
     name TEXT NOT NULL,
     relation TEXT NOT NULL,
-    legal_representative INTEGER NOT NULL,
+    legal_representative {{BOOL}} NOT NULL,
     personal_code TEXT,
     phone TEXT,
     email TEXT,
@@ -123,11 +123,11 @@ CREATE TABLE relatives (
 CREATE INDEX relatives_by_person ON relatives(person_id);
 
 CREATE TABLE disability_determinations (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     person_id BIGINT NOT NULL REFERENCES persons(id),
     kind TEXT NOT NULL,
-    severe_functional_impairment INTEGER NOT NULL,
-    special_care_need INTEGER NOT NULL,
+    severe_functional_impairment {{BOOL}} NOT NULL,
+    special_care_need {{BOOL}} NOT NULL,
     decision_no TEXT,
     valid_from TEXT NOT NULL,
     valid_to TEXT,
@@ -136,7 +136,7 @@ CREATE TABLE disability_determinations (
 CREATE INDEX determinations_by_person ON disability_determinations(person_id);
 
 CREATE TABLE consents (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     person_id BIGINT NOT NULL REFERENCES persons(id),
     purpose TEXT NOT NULL,
     given_by TEXT NOT NULL,
@@ -149,7 +149,7 @@ CREATE INDEX consents_by_person ON consents(person_id);
 
 -- Append-only, hash-chained: hash = sha256(prev_hash || canonical entry).
 CREATE TABLE audit_log (
-    seq INTEGER PRIMARY KEY,
+    seq BIGINT PRIMARY KEY,
     at TEXT NOT NULL,
     actor_id BIGINT,
     actor TEXT NOT NULL,
@@ -164,7 +164,3 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_by_person ON audit_log(person_id, seq);
 
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;

@@ -1,8 +1,8 @@
 -- The cycle: assessments, budget decisions, requests for review, support plans with every
--- version kept, signatures and goal reviews (SQLite).
+-- version kept, signatures and goal reviews (both engines; {{ID}} and {{BOOL}} are filled in per engine).
 
 CREATE TABLE assessments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     person_id BIGINT NOT NULL REFERENCES persons(id),
     kind TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -20,7 +20,7 @@ CREATE INDEX assessments_by_person ON assessments(person_id, assessed_on);
 
 -- Decisions are never changed: a new decision from a later date supersedes from that date.
 CREATE TABLE budget_decisions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     person_id BIGINT NOT NULL REFERENCES persons(id),
     assessment_id BIGINT NOT NULL REFERENCES assessments(id),
     budget_group TEXT NOT NULL,
@@ -39,13 +39,9 @@ CREATE TABLE budget_decisions (
     decided_at TEXT NOT NULL
 );
 CREATE INDEX decisions_by_person ON budget_decisions(person_id, period_from);
-CREATE TRIGGER budget_decisions_no_update BEFORE UPDATE ON budget_decisions
-BEGIN SELECT RAISE(ABORT, 'budget decisions are never changed; decide anew'); END;
-CREATE TRIGGER budget_decisions_no_delete BEFORE DELETE ON budget_decisions
-BEGIN SELECT RAISE(ABORT, 'budget decisions are never deleted'); END;
 
 CREATE TABLE review_requests (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     decision_id BIGINT NOT NULL REFERENCES budget_decisions(id),
     person_id BIGINT NOT NULL REFERENCES persons(id),
     requested_on TEXT NOT NULL,
@@ -58,7 +54,7 @@ CREATE TABLE review_requests (
 );
 
 CREATE TABLE plans (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     person_id BIGINT NOT NULL REFERENCES persons(id),
     decision_id BIGINT NOT NULL REFERENCES budget_decisions(id),
     state TEXT NOT NULL,
@@ -80,11 +76,9 @@ CREATE TABLE plan_versions (
     note TEXT NOT NULL,
     PRIMARY KEY (plan_id, version)
 );
-CREATE TRIGGER plan_versions_no_update BEFORE UPDATE ON plan_versions
-BEGIN SELECT RAISE(ABORT, 'plan versions are kept as they were'); END;
 
 CREATE TABLE plan_signatures (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     plan_id BIGINT NOT NULL REFERENCES plans(id),
     version BIGINT NOT NULL,
     signer_name TEXT NOT NULL,
@@ -95,7 +89,7 @@ CREATE TABLE plan_signatures (
 );
 
 CREATE TABLE goal_reviews (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{ID}},
     plan_id BIGINT NOT NULL REFERENCES plans(id),
     goal_index BIGINT NOT NULL,
     attainment BIGINT NOT NULL,
