@@ -66,10 +66,14 @@ fn human_output_defaults_to_latvian_names() {
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.contains("2025-12-24  trešdiena"), "{text}");
     assert!(text.contains("Ziemassvētku vakars"), "{text}");
-    assert!(text.trim_end().ends_with("Working days: 19"), "{text}");
+    assert!(
+        text.trim_end().ends_with("Darba dienu skaits: 19"),
+        "{text}"
+    );
 
     let out = ibis(&["calendar", "--month", "2025-12", "--lang", "en"]);
     let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(text.trim_end().ends_with("Working days: 19"), "{text}");
     assert!(text.contains("2025-12-24  Wednesday"), "{text}");
     assert!(text.contains("Christmas Eve"), "{text}");
 }

@@ -131,43 +131,44 @@ fn json_report(month: &str, covered: bool, days: &[(Date, DayKind)]) -> serde_js
 
 fn text_report(month: &str, lang: Lang, days: &[(Date, DayKind)]) -> String {
     use std::fmt::Write as _;
+    let t = |lv: &'static str, en: &'static str| if lang == Lang::Lv { lv } else { en };
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Latvian calendar {month}: working days of state and municipal institutions"
+        "{} {month}: {}",
+        t("Latvijas kalendārs", "Latvian calendar"),
+        t(
+            "valsts un pašvaldību iestāžu darba dienas",
+            "working days of state and municipal institutions"
+        )
     );
-    let _ = writeln!(out, "Working days:");
+    let _ = writeln!(out, "{}", t("Darba dienas:", "Working days:"));
     for (d, k) in days.iter().filter(|(_, k)| k.is_working()) {
         let wd = weekday_name(d.weekday(), lang);
         match k {
-            DayKind::MovedWorkingDay { day_off } => {
-                let _ = writeln!(
-                    out,
-                    "  {d}  {wd:<12}  moved working day (instead of {day_off})"
-                );
+            DayKind::MovedWorkingDay { .. } => {
+                let _ = writeln!(out, "  {d}  {wd:<12}  {}", reason(k, lang));
             }
             _ => {
                 let _ = writeln!(out, "  {d}  {wd}");
             }
         }
     }
-    let _ = writeln!(out, "Days off:");
+    let _ = writeln!(out, "{}", t("Brīvdienas:", "Days off:"));
     for (d, k) in days.iter().filter(|(_, k)| !k.is_working()) {
         let wd = weekday_name(d.weekday(), lang);
         let why = match k {
-            DayKind::PublicHoliday { name_lv, name_en } => {
-                let name = if lang == Lang::Lv { name_lv } else { name_en };
-                format!("public holiday: {name}")
-            }
-            DayKind::MovedDayOff { working_day } => {
-                format!("moved day off (worked on {working_day} instead)")
-            }
-            _ => "weekend".to_string(),
+            DayKind::PublicHoliday { .. } => format!(
+                "{}: {}",
+                t("svētku diena", "public holiday"),
+                reason(k, lang)
+            ),
+            _ => reason(k, lang),
         };
         let _ = writeln!(out, "  {d}  {wd:<12}  {why}");
     }
     let count = days.iter().filter(|(_, k)| k.is_working()).count();
-    let _ = writeln!(out, "Working days: {count}");
+    let _ = writeln!(out, "{} {count}", t("Darba dienu skaits:", "Working days:"));
     out
 }
 
@@ -259,13 +260,13 @@ mod tests {
             "{lv}"
         );
         assert!(
-            lv.contains("moved day off (worked on 2025-11-08 instead)"),
+            lv.contains("Brīvdiena: darba diena pārcelta uz 2025-11-08"),
             "{lv}"
         );
-        assert!(lv.ends_with("Working days: 19\n"), "{lv}");
+        assert!(lv.ends_with("Darba dienu skaits: 19\n"), "{lv}");
         let en = text_report("2025-11", Lang::En, &days);
         assert!(
-            en.contains("2025-11-08  Saturday      moved working day"),
+            en.contains("2025-11-08  Saturday      Moved working day (instead of 2025-11-17)"),
             "{en}"
         );
         assert!(
