@@ -490,19 +490,20 @@ pub async fn move_plan(
     plan_id: i64,
     action: &str,
 ) -> Result<PlanRow, ApiError> {
-    let to =
-        match action {
-            "activate" | "resume" => PlanState::Active,
-            "review" => PlanState::InReview,
-            "close" => PlanState::Closed,
-            "reopen" => PlanState::Draft,
-            other => return Err(ApiError::invalid(vec![FieldError::new(
+    let to = match action {
+        "activate" | "resume" => PlanState::Active,
+        "review" => PlanState::InReview,
+        "close" => PlanState::Closed,
+        "reopen" => PlanState::Draft,
+        other => {
+            return Err(ApiError::invalid(vec![FieldError::new(
                 "action",
                 format!(
                     "\"{other}\" is not allowed; allowed: activate, review, resume, close, reopen"
                 ),
-            )])),
-        };
+            )]))
+        }
+    };
     let _ = state
         .store
         .plan(&caller.auditor(), &caller.scope(), plan_id)
