@@ -3,13 +3,18 @@
 //! The core decides; `ibis-store` remembers; `ibis-web` translates between people and the core.
 
 pub mod access;
+pub mod agreement;
 pub mod assessment;
 pub mod budget;
 pub mod calendar;
 pub mod catalogue;
+pub mod claim;
+pub mod csv_import;
 pub mod decision;
 pub mod field;
+pub mod grant;
 pub mod lang;
+pub mod ledger;
 pub mod money;
 pub mod municipality;
 pub mod outcome;
@@ -20,6 +25,7 @@ pub mod policy;
 pub mod rawnum;
 pub mod registry;
 pub mod review;
+pub mod sepa;
 pub mod tariff;
 
 pub use period::Period;
