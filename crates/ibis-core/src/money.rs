@@ -269,7 +269,7 @@ impl<'de> Deserialize<'de> for UnitPrice {
 
 /// An exact quantity of service units (hours, days, ...), zero or more, with at most three
 /// decimals (a minute is 1/60 hour, so quantities of time are entered in quarter hours or
-/// converted from minutes by [`Quantity::from_minutes`] which keeps three decimals).
+/// converted from minutes by [`crate::claim::hours_from_minutes`], which keeps three decimals).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Quantity(Decimal);
 
