@@ -141,9 +141,9 @@ mod tests {
     }
 }
 
-/// The date in Riga (Europe/Riga) at an instant: UTC+2, or UTC+3 in EU summer time (from 01:00
+/// The local date and time in Riga (Europe/Riga) at an instant: UTC+2, or UTC+3 in EU summer time (from 01:00
 /// UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October).
-pub fn riga_date(now: time::OffsetDateTime) -> Date {
+pub fn riga_datetime(now: time::OffsetDateTime) -> time::PrimitiveDateTime {
     let utc = now.to_offset(time::UtcOffset::UTC);
     let year = utc.year();
     let last_sunday = |month: time::Month| {
@@ -160,7 +160,13 @@ pub fn riga_date(now: time::OffsetDateTime) -> Date {
         .expect("valid time")
         .assume_utc();
     let hours = if utc >= starts && utc < ends { 3 } else { 2 };
-    (utc + time::Duration::hours(hours)).date()
+    let local = utc + time::Duration::hours(hours);
+    time::PrimitiveDateTime::new(local.date(), local.time())
+}
+
+/// The date in Riga (Europe/Riga) at an instant.
+pub fn riga_date(now: time::OffsetDateTime) -> Date {
+    riga_datetime(now).date()
 }
 
 #[cfg(test)]

@@ -575,6 +575,10 @@ impl Store {
         .fetch_one(&mut *tx.tx)
         .await?;
         let d = decision_row(&row)?;
+        // The budget is allocated to its ledger line when it is decided.
+        let alloc =
+            crate::spending::allocation(d.id, terms.monthly_amount, &terms.period, decided_on);
+        crate::spending::append_entries(&mut tx, &[alloc]).await?;
         audit::append(
             &mut tx,
             who,

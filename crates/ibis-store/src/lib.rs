@@ -20,6 +20,7 @@ pub mod demo;
 pub mod providers;
 pub mod reference;
 pub mod registry;
+pub mod spending;
 pub mod sql;
 
 pub use audit::{AuditEntry, Auditor};
@@ -145,6 +146,12 @@ const MIGRATIONS: &[Migration] = &[
         schema: include_str!("../migrations/0002_cycle.sql"),
         sqlite_guards: include_str!("../migrations/sqlite/0002_guards.sql"),
         postgres_guards: include_str!("../migrations/postgres/0002_guards.sql"),
+    },
+    Migration {
+        version: 3,
+        schema: include_str!("../migrations/0003_spending.sql"),
+        sqlite_guards: include_str!("../migrations/sqlite/0003_guards.sql"),
+        postgres_guards: include_str!("../migrations/postgres/0003_guards.sql"),
     },
 ];
 

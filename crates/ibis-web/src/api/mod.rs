@@ -26,6 +26,7 @@ use crate::json::JsonBody;
 use crate::AppState;
 
 pub mod cycle;
+pub mod spending;
 
 /// The API's routes.
 pub fn routes() -> Router<AppState> {
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/providers/{id}/offers", post(add_offer))
         .route("/api/v1/audit", get(audit))
         .merge(cycle::routes())
+        .merge(spending::routes())
 }
 
 /// The OpenAPI document.
@@ -95,6 +97,7 @@ async fn openapi_json() -> impl IntoResponse {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(cycle::CycleDoc::openapi());
+    doc.merge(spending::SpendingDoc::openapi());
     doc
 }
 

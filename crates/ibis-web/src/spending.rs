@@ -1,0 +1,201 @@
+//! Spending as the API and the pages run it: agreements, visits, claims and balances. Each
+//! step loads what the core needs, lets the core decide, and lets the store keep it.
+
+use ibis_core::access::Role;
+use ibis_core::agreement::{AgreementContext, AgreementInput};
+use ibis_core::claim::{parse_local_datetime, ClaimLineInput, VisitInput};
+use ibis_core::field::FieldError;
+use ibis_core::money::Quantity;
+use ibis_store::spending::{AgreementRow, BudgetBalances, ClaimResult};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::AppState;
+
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::invalid(vec![FieldError::new(field, message)])
+}
+
+/// The local date and time in Riga now.
+pub fn riga_now() -> time::PrimitiveDateTime {
+    ibis_core::period::riga_datetime(time::OffsetDateTime::now_utc())
+}
+
+/// Registers an agreement between the person and a provider for a plan line (social
+/// workers, for the person). The price may exceed the tariff; the difference is the person's
+/// co-payment.
+pub async fn create_agreement(
+    state: &AppState,
+    caller: &Caller,
+    plan_id: i64,
+    input: &AgreementInput,
+) -> Result<AgreementRow, ApiError> {
+    let (plan, plan_state, _) = state
+        .store
+        .plan_for_agreement(&caller.scope(), plan_id)
+        .await?;
+    if caller.user.role != Role::SocialWorker {
+        return Err(ApiError::forbidden(
+            "only a social worker registers agreements",
+        ));
+    }
+    if plan_state != "active" && plan_state != "agreed" {
+        return Err(invalid(
+            "plan",
+            format!("agreements are made for an agreed or active plan; this one is {plan_state}"),
+        ));
+    }
+    let (row, _) = state
+        .store
+        .plan(&caller.auditor(), &caller.scope(), plan_id)
+        .await?;
+    let decision = state
+        .store
+        .decision(&caller.auditor(), &caller.scope(), row.decision_id)
+        .await?;
+    let start = input.start_date();
+    let tariff_price = state
+        .policies
+        .policies
+        .iter()
+        .find(|p| p.id == decision.policy_id && p.version == decision.policy_version)
+        .and_then(|p| state.policies.tariffs.get(&p.tariff_table))
+        .and_then(|t| start.and_then(|d| t.price_on(&input.service, None, d).ok()))
+        .map(|e| e.price);
+    let others: Quantity = state
+        .store
+        .agreements_for_line(plan_id, input.plan_line)
+        .await?
+        .iter()
+        .map(|a| a.agreement.quantity_per_month)
+        .sum();
+    let ctx = AgreementContext {
+        plan_period: plan.period,
+        plan_lines: &plan.lines,
+        tariff_price,
+        other_agreements_quantity_per_month: others,
+    };
+    let agreement = input.check(&ctx).map_err(ApiError::invalid)?;
+    let unit = state
+        .policies
+        .catalogue
+        .get(&agreement.service)
+        .map(|t| t.unit)
+        .ok_or_else(|| {
+            invalid(
+                "service",
+                format!("\"{}\" is not in the catalogue", agreement.service),
+            )
+        })?;
+    Ok(state
+        .store
+        .create_agreement(
+            &caller.auditor(),
+            &caller.scope(),
+            plan_id,
+            unit,
+            &agreement,
+        )
+        .await?)
+}
+
+/// Checks in a visit (provider staff, for their provider's clients); a card or code scan is
+/// recorded as the check-in method.
+pub async fn check_in(
+    state: &AppState,
+    caller: &Caller,
+    input: &VisitInput,
+) -> Result<ibis_core::claim::Visit, ApiError> {
+    if caller.user.role != Role::Provider {
+        return Err(ApiError::forbidden("only provider staff check visits in"));
+    }
+    if caller.user.provider_id != Some(input.provider_id) {
+        return Err(invalid(
+            "provider_id",
+            "you may check in visits of your own provider only",
+        ));
+    }
+    let v = input.check(0, riga_now()).map_err(ApiError::invalid)?;
+    Ok(state
+        .store
+        .create_visit(&caller.auditor(), &caller.scope(), &v)
+        .await?)
+}
+
+/// Checks a visit out, or confirms or disputes it (the person or a social worker).
+pub async fn visit_action(
+    state: &AppState,
+    caller: &Caller,
+    visit_id: i64,
+    action: &str,
+    value: Option<&str>,
+) -> Result<ibis_core::claim::Visit, ApiError> {
+    let v = state.store.visit(&caller.scope(), visit_id).await?;
+    let changed = match action {
+        "check-out" => {
+            if caller.user.role != Role::Provider {
+                return Err(ApiError::forbidden("only provider staff check visits out"));
+            }
+            let end =
+                parse_local_datetime(value.unwrap_or_default()).map_err(|m| invalid("end", m))?;
+            v.check_out(end, riga_now())
+                .map_err(|m| invalid("end", m))?
+        }
+        "confirm" | "dispute" => {
+            if !matches!(caller.user.role, Role::Person | Role::SocialWorker) {
+                return Err(ApiError::forbidden("the person, their representative or a social worker confirms or disputes a visit"));
+            }
+            if action == "confirm" {
+                v.confirm().map_err(|m| invalid("visit", m))?
+            } else {
+                v.dispute(value.unwrap_or_default())
+                    .map_err(|m| invalid("reason", m))?
+            }
+        }
+        other => {
+            return Err(invalid(
+                "action",
+                format!("\"{other}\" is not allowed; allowed: check-out, confirm, dispute"),
+            ))
+        }
+    };
+    Ok(state
+        .store
+        .update_visit(&caller.auditor(), &caller.scope(), &changed, action)
+        .await?)
+}
+
+/// Decides one claim line of the caller's provider.
+pub async fn claim(
+    state: &AppState,
+    caller: &Caller,
+    input: &ClaimLineInput,
+) -> Result<ClaimResult, ApiError> {
+    let provider_id = match (caller.user.role, caller.user.provider_id) {
+        (Role::Provider, Some(p)) => p,
+        _ => return Err(ApiError::forbidden("only provider staff send claims")),
+    };
+    let line = input.check().map_err(ApiError::invalid)?;
+    Ok(state
+        .store
+        .decide_claim(
+            &caller.auditor(),
+            provider_id,
+            &line,
+            &state.policies,
+            crate::today(),
+        )
+        .await?)
+}
+
+/// The balances of a budget decision.
+pub async fn balances(
+    state: &AppState,
+    caller: &Caller,
+    decision_id: i64,
+) -> Result<BudgetBalances, ApiError> {
+    Ok(state
+        .store
+        .budget_balances(&caller.scope(), decision_id)
+        .await?)
+}

@@ -1,0 +1,376 @@
+//! Spending through the API against a running server: an agreement with a co-payment, a
+//! visit checked in, out and confirmed, a claim decided with every reason, idempotent resends,
+//! and a concurrent claim storm that never breaks a rule or the ledger, on both engines.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+struct Server {
+    base: String,
+    client: Client,
+    store: ibis_store::Store,
+    _dir: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn start(postgres: bool) -> Server {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "ibis-spend-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    let url = if postgres {
+        ibis_testkit::shared().fresh_database().unwrap()
+    } else {
+        format!("sqlite://{}/ibis.db", d.display())
+    };
+    let store = ibis_store::Store::open(&url).await.unwrap();
+    ibis_store::demo::load(&store, ibis_web::today())
+        .await
+        .unwrap();
+    let state = ibis_web::AppState {
+        store: store.clone(),
+        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()),
+        secure_cookies: false,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(ibis_web::serve(listener, state));
+    Server {
+        base,
+        client: Client::new(),
+        store,
+        _dir: TempDir(d),
+    }
+}
+
+impl Server {
+    async fn token(&self, user: &str) -> String {
+        let r = self
+            .client
+            .post(format!("{}/api/v1/auth/token", self.base))
+            .json(&json!({"username": user, "password": "ibis-demo"}))
+            .send()
+            .await
+            .unwrap();
+        r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+    async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// An adult of Ogre with an active plan of 8 hours of mentoring a month from the demo
+/// provider of `provider-ogre`, on a budget decided for June to November 2026. Returns the
+/// plan, the decision and the provider.
+async fn active_plan(s: &Server) -> (i64, i64, i64, i64) {
+    let sw = s.token("sw-ogre").await;
+    let approver = s.token("approver-ogre").await;
+    let provider_id = s.get(&s.token("provider-ogre").await, "/api/v1/me").await.1["provider_id"]
+        .as_i64()
+        .unwrap();
+    let (st, p) = s.post(&sw, "/api/v1/persons", json!({"personal_code": "32777000001", "given_name": "Roberts", "family_name": "Liepiņš", "birth_date": "1979-09-09", "target_group": "adult-grt", "municipality": "ogre", "living": "family"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{p}");
+    let person = p["id"].as_i64().unwrap();
+    let (_, a) = s.post(&sw, &format!("/api/v1/persons/{person}/assessments"), json!({"kind": "support", "assessed_on": "2026-05-20", "level": "2", "rationale": "Needs support to decide about money and housing."})).await;
+    let aid = a["id"].as_i64().unwrap();
+    s.post(&sw, &format!("/api/v1/assessments/{aid}/sign"), json!({}))
+        .await;
+    let (st, d) = s
+        .post(
+            &approver,
+            &format!("/api/v1/assessments/{aid}/decision"),
+            json!({"period_from": "2026-06-01", "period_to": "2026-12-01"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{d}");
+    assert_eq!(d["monthly_eur"], "100.00");
+    let did = d["id"].as_i64().unwrap();
+    let (st, pl) = s
+        .post(&sw, &format!("/api/v1/decisions/{did}/plans"), json!({
+            "period_from": "2026-06-01", "period_to": "2026-12-01",
+            "goals": [{"term": "short", "text": "Pašam pārvaldīt savu naudu."}],
+            "needs": "Support with decisions about money.",
+            "lines": [{"service": "mentor", "quantity_per_month": "8", "provider_id": provider_id, "funding": "individual-budget", "status": "received"}],
+            "tasks": []
+        }))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{pl}");
+    let pid = pl["id"].as_i64().unwrap();
+    s.post(
+        &sw,
+        &format!("/api/v1/plans/{pid}/sign"),
+        json!({"signer_name": "Roberts Liepiņš", "role": "person", "signed_on": "2026-05-25"}),
+    )
+    .await;
+    let (st, v) = s
+        .post(
+            &sw,
+            &format!("/api/v1/plans/{pid}/state"),
+            json!({"action": "activate"}),
+        )
+        .await;
+    assert_eq!((st, v["state"].as_str()), (StatusCode::OK, Some("active")));
+    (person, pid, did, provider_id)
+}
+
+async fn agreement(s: &Server, pid: i64, provider_id: i64, price: &str) -> (StatusCode, Value) {
+    let sw = s.token("sw-ogre").await;
+    s.post(&sw, &format!("/api/v1/plans/{pid}/agreements"), json!({"plan_line": 0, "provider_id": provider_id, "service": "mentor", "unit_price_eur": price, "period_from": "2026-06-01", "period_to": "2026-12-01", "quantity_per_month": "8"})).await
+}
+
+fn claim(key: &str, agreement: i64, date: &str, hours: &str, price: &str) -> Value {
+    json!({"idempotency_key": key, "agreement_id": agreement, "service_date": date, "quantity": hours, "unit_price_eur": price, "visit_id": null})
+}
+
+async fn walk(postgres: bool) {
+    let s = start(postgres).await;
+    let (person, pid, did, provider_id) = active_plan(&s).await;
+    let prov = s.token("provider-ogre").await;
+
+    // The agreement may cost more than the tariff: the difference is the person's co-payment.
+    let (st, a) = agreement(&s, pid, provider_id, "6.00").await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    assert_eq!(a["agreement"]["covered_price"], "5.00");
+    assert_eq!(a["agreement"]["co_payment_per_unit"], "1.00");
+    let aid = a["id"].as_i64().unwrap();
+    let (st, v) = agreement(&s, pid, provider_id, "5.00").await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the line's 8 hours are already agreed: {v}"
+    );
+
+    // A visit: checked in with a card, checked out, confirmed by the person's social worker.
+    let (st, visit) = s.post(&prov, "/api/v1/visits", json!({"person_id": person, "provider_id": provider_id, "specialist": "Mentore Anna", "start": "2026-06-03T10:00", "end": null, "kind": "individual", "method": "card"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{visit}");
+    let vid = visit["id"].as_i64().unwrap();
+    let (st, v) = s
+        .post(
+            &prov,
+            &format!("/api/v1/visits/{vid}/check-out"),
+            json!({"end": "2026-06-03T12:00"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let sw = s.token("sw-ogre").await;
+    assert_eq!(
+        s.post(&sw, &format!("/api/v1/visits/{vid}/confirm"), json!({}))
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    // A claim on the visit: accepted, 2 h x 5.00 from the budget, 2.00 co-payment.
+    let mut c = claim("k-1", aid, "2026-06-03", "2", "6.00");
+    c["visit_id"] = json!(vid);
+    let (st, r) = s.post(&prov, "/api/v1/claims", c.clone()).await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    assert_eq!(r["decision"]["accepted"], true, "{r}");
+    assert_eq!(r["decision"]["amount"], "10.00");
+    assert_eq!(r["decision"]["co_payment"], "2.00");
+    // The same claim again: the same answer, charged once.
+    let (st, again) = s.post(&prov, "/api/v1/claims", c).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        (again["replay"].as_bool(), &again["decision"]),
+        (Some(true), &r["decision"])
+    );
+    // A claim breaking several rules is refused with every reason.
+    let (_, r) = s
+        .post(
+            &prov,
+            "/api/v1/claims",
+            claim("k-2", aid, "2026-06-04", "7", "7.00"),
+        )
+        .await;
+    let codes: Vec<&str> = r["decision"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"over-plan-quantity") && codes.contains(&"price-above-agreement"),
+        "{r}"
+    );
+    assert_eq!(r["decision"]["accepted"], false);
+    // A claim without a visit is accepted but flagged for the case manager.
+    let (_, r) = s
+        .post(
+            &prov,
+            "/api/v1/claims",
+            claim("k-3", aid, "2026-07-01", "1", "6.00"),
+        )
+        .await;
+    let anomalies: Vec<&str> = r["decision"]["anomalies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert!(anomalies.contains(&"no-visit"), "{r}");
+    // Someone else's agreement does not exist for this provider.
+    let (_, r) = s
+        .post(
+            &s.token("sw-ogre").await,
+            "/api/v1/claims",
+            claim("k-4", aid, "2026-07-01", "1", "6.00"),
+        )
+        .await;
+    assert_eq!(r["error"]["code"], "forbidden");
+
+    // Balances come from the ledger: 6 months x 100.00 allocated.
+    let (st, b) = s
+        .get(&sw, &format!("/api/v1/decisions/{did}/balances"))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    assert_eq!(b["allocated_eur"], "600.00");
+    let ledger = s.store.ledger(did).await.unwrap();
+    ibis_core::ledger::check_invariants(&ledger).unwrap();
+    let bal = ibis_core::ledger::balances(&ledger);
+    assert_eq!(
+        bal.approved + bal.reserved,
+        ibis_core::money::Money::from_cents(1500),
+        "10.00 approved + 5.00 held for review"
+    );
+    assert!(matches!(
+        s.store.verify_audit().await.unwrap(),
+        ibis_store::audit::ChainStatus::Intact { .. }
+    ));
+}
+
+async fn storm(postgres: bool) {
+    let s = start(postgres).await;
+    let (_, pid, did, provider_id) = active_plan(&s).await;
+    let (_, a) = agreement(&s, pid, provider_id, "5.00").await;
+    let aid = a["id"].as_i64().unwrap();
+    let prov = s.token("provider-ogre").await;
+    // 6 months x 10 claims of 2 hours, 4 of each month sent twice, all at once. The plan
+    // allows 8 hours a month, so exactly 4 claims a month may be accepted.
+    let mut tasks = Vec::new();
+    for (m, month) in ["06", "07", "08", "09", "10", "11"].iter().enumerate() {
+        for n in 0..10 {
+            let body = claim(
+                &format!("storm-{m}-{n}"),
+                aid,
+                &format!("2026-{month}-{:02}", n + 1),
+                "2",
+                "5.00",
+            );
+            let copies = if n % 3 == 0 { 2 } else { 1 };
+            for _ in 0..copies {
+                let (client, base, token, body) =
+                    (s.client.clone(), s.base.clone(), prov.clone(), body.clone());
+                tasks.push(tokio::spawn(async move {
+                    let r = client
+                        .post(format!("{base}/api/v1/claims"))
+                        .bearer_auth(token)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    let st = r.status();
+                    (st, r.json::<Value>().await.unwrap())
+                }));
+            }
+        }
+    }
+    let mut answered = 0;
+    for t in tasks {
+        let (st, v) = t.await.unwrap();
+        assert!(
+            st == StatusCode::CREATED || st == StatusCode::OK,
+            "every request is answered with a decision: {st} {v}"
+        );
+        assert!(v["decision"]["accepted"].is_boolean(), "{v}");
+        if v["decision"]["accepted"] == false {
+            assert!(
+                !v["decision"]["reasons"].as_array().unwrap().is_empty(),
+                "a refusal says why: {v}"
+            );
+        }
+        answered += 1;
+    }
+    assert_eq!(answered, 84, "60 claims and 24 resends");
+    let claims = s.store.claims_of(did).await.unwrap();
+    assert_eq!(
+        claims.len(),
+        60,
+        "each claim is kept once, resends included"
+    );
+    let accepted = claims.iter().filter(|c| c.1).count();
+    assert_eq!(accepted, 24, "4 claims of 2 hours a month for 6 months");
+    let ledger = s.store.ledger(did).await.unwrap();
+    ibis_core::ledger::check_invariants(&ledger).unwrap();
+    let b = ibis_core::ledger::balances(&ledger);
+    assert_eq!(b.allocated, ibis_core::money::Money::from_cents(60_000));
+    assert_eq!(
+        b.approved + b.reserved,
+        ibis_core::money::Money::from_cents(24_000),
+        "24 x 10.00, never more"
+    );
+    assert_eq!(b.remaining, ibis_core::money::Money::from_cents(36_000));
+    let charged: ibis_core::money::Money = claims.iter().filter(|c| c.1).map(|c| c.2).sum();
+    assert_eq!(
+        charged,
+        b.approved + b.reserved,
+        "every accepted claim is in the ledger"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agreement_visit_and_claims_on_sqlite() {
+    walk(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agreement_visit_and_claims_on_postgres() {
+    walk(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_concurrent_claim_storm_never_breaks_a_rule_on_sqlite() {
+    storm(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_concurrent_claim_storm_never_breaks_a_rule_on_postgres() {
+    storm(true).await;
+}
