@@ -217,3 +217,370 @@ error-server-title = Something went wrong
 error-server-text = The server could not complete the request. The error has been logged; try again later.
 error-status = Error code: { $status }
 error-go-home = Go to the start page
+
+## The cycle: shared
+
+nav-worklist = Worklist
+edit = Edit
+cancel = Cancel
+total = Total
+total-per-month = Total a month
+per-month = a month
+illustrative = illustrative
+nothing = nothing
+no-provider = – no provider –
+hint-date = As YYYY-MM-DD if your browser shows no calendar
+hint-period-to = The first day after the period (not included), as YYYY-MM-DD
+rows-hint = Fill in as many rows as you need; empty rows are left out.
+policy-version = { $id } version { $version }
+col-status = Status
+col-state = State
+col-kind = Kind
+col-period = Period
+col-monthly = A month
+col-decided-on = Decided on
+col-quantity = Quantity a month
+col-amount = Amount a month
+col-version = Version
+problem-general = The form
+problem-approver = Approver
+problem-assessment = Assessment
+problem-decision = Decision
+problem-state = State of the plan
+problem-status = Status
+problem-version = Version
+problem-kind = Kind of assessment
+problem-action = Action
+error-plan-over-budget = The lines cost { $total } a month, { $over } more than the budget of { $budget }. Reduce the quantities or fund some lines from another source.
+error-line-cost = This line costs { $amount } a month.
+error-choose-rating = Choose a rating from 0 to 4.
+error-team-missing = The team must include a social worker, a psychologist and an occupational therapist. Missing: { $missing }.
+error-goal-required = Write at least one goal, in the person's own words.
+error-not-a-number = Enter a number.
+error-no-goal-reviewed = Choose the attainment of at least one goal.
+error-changed-meanwhile = Someone else changed this record meanwhile. Open it again and repeat your changes.
+error-approver-not-independent = You broker or support this person, so you may not decide their budget. Another approver must decide.
+
+## A person's cycle
+
+assessments-title = Assessments
+assessments-caption = Assessments, newest first: { $name }
+assessments-none = No assessment is recorded.
+decisions-title = Budget decisions
+decisions-caption = Budget decisions, newest first: { $name }
+decisions-none = No budget is decided.
+plans-title = Support plans
+plans-none = No support plan is made.
+plan-link = Plan no. { $id }
+record-assessment-child = Record a child's assessment
+record-assessment-adult = Record an adult's assessment
+record-assessment-support = Record a support-person assessment
+
+## Assessments
+
+assessment-kind-child = child's assessment
+assessment-kind-adult = adult's care-level assessment
+assessment-kind-support = support-person level assessment
+assessment-status-draft = draft
+assessment-status-signed = signed
+assessment-status-superseded = superseded
+assessment-title = Assessment: { $kind }
+assessment-new-title = Record an assessment: { $kind }
+assessment-edit-title = Edit the assessment: { $kind }
+assessment-form-intro = The assessment is saved as a draft. You can change a draft; once it is signed it is never changed, only replaced by a new assessment.
+assessment-save-button = Save the draft
+assessment-sign-button = Sign the assessment
+assessment-draft-note = This is a draft. Check it and sign it when it is complete; a signed assessment cannot be changed.
+assessment-superseded = A later assessment replaced this one.
+assessment-superseded-link = Open the later assessment
+assessment-age-group = On { $date } the child is { $age } years old: age group { $group }. The age group and the instruments follow from the date of the assessment.
+assessment-not-a-child = On the date of the assessment the person is not a child; a child's assessment is for children under 18.
+assessment-age-at = Age at the assessment: { $age } (age group { $group }).
+assessment-domains-title = The four domains
+assessment-adult-domains-title = The domains the care level rests on
+rating-scale-hint = Rate each domain from 0 (no difficulty) to 4 (complete difficulty) and note what you observed.
+rating-0 = none
+rating-1 = mild
+rating-2 = moderate
+rating-3 = severe
+rating-4 = complete
+domain-physical = Physical development
+domain-intellectual = Intellectual development
+domain-social = Social skills
+domain-behaviour = Behaviour
+domain-health = Health
+domain-self-care = Self-care
+domain-communication = Communication
+domain-daily-living = Daily living
+field-domain-note = Note: { $domain }
+field-assessed-on = Date of the assessment
+field-next-review-on = Next review
+hint-next-review = Leave empty for { $months } months after the assessment.
+instruments-title = Instruments
+instruments-hint = Only the instruments for a child of { $age } are offered.
+instruments-none = No instrument is recommended for this age.
+row-instrument = Instrument { $n }
+field-instrument = Instrument
+field-instrument-result = Result
+team-title = Assessment team
+team-hint = A social worker, a psychologist and an occupational therapist are required; a physiotherapist where the child needs one. Rows without a name are left out.
+row-team-member = Team member { $n }
+field-team-role = Role
+field-team-name = Name
+pre-assessment-title = Pre-assessment with the parent
+pre-assessment-hint = Filled in together with the parent or legal representative.
+field-impairment-type = Type of impairment
+field-technical-aids = Technical aids used
+field-education = Education
+field-place = Where the assessment took place
+place-home = at home
+place-elsewhere = elsewhere
+consultations-title = Consultations held
+row-consultation = Consultation { $n }
+field-consultation-topic = Topic
+field-consultation-minutes = Length in minutes
+field-care-level = Care level
+care-level-option = Level { $level }
+field-support-level = Support level
+support-level-1 = Level 1 – up to 7.5 hours a month
+support-level-2 = Level 2 – up to 20 hours a month
+support-level-3 = Level 3 – up to 37 hours a month
+field-rationale = Rationale
+hint-rationale = Why this level: what the person needs support with.
+col-assessors = Assessors
+col-signed-on = Signed
+col-domain = Domain
+col-rating = Rating
+col-score = Sum of the ratings
+
+## The proposed budget and the decision
+
+proposal-title = The budget the policy proposes
+proposal-intro = Computed by the published allocation policy with the prices in force on { $date }. Every line shows its quantity, unit price and amount.
+proposal-total = Proposed amount
+proposal-level = Level
+proposal-policy = Allocation policy
+proposal-tariff = Tariff table
+proposal-lines-caption = The lines of the proposed budget
+proposal-caps-caption = Limits (caps) that apply to these services
+proposal-source = Where the policy's figures come from: { $source }
+proposal-failed = The policy could not compute a budget for this assessment.
+budget-level-assessed = { $level }, set by the assessment
+budget-level-score = { $level }: the four ratings add up to { $score }, within the band { $min }–{ $max }
+col-services = Services
+col-cap = Limit
+col-package-quantity = In the package, a month
+col-source = Source
+cap-per-month = a month
+cap-per-year = a year
+decide-title = Decide the budget
+decide-intro = The budget runs for 6 to 12 months. To decide an amount other than the proposal, write why; the reason is kept and printed on the notice.
+field-period-from = First day
+field-period-to = Until (not included)
+field-amount = Amount a month, EUR
+hint-amount = Leave empty to decide the proposed { $proposed }.
+field-override-reason = Reason for a different amount
+hint-override-reason = Required only when the amount differs from the proposal (at least 10 characters).
+decide-button = Decide the budget
+decisions-on-assessment-caption = Decisions on this assessment
+
+## A decision and its notice
+
+decision-title = Budget decision
+decision-assessment-link = Assessment
+decision-proposed = Proposed amount
+decision-monthly = Amount decided a month
+notice-title = Decision on an individual budget
+notice-page-title = Decision notice: { $name }
+notice-person = Person
+notice-decided-on = Date of decision
+notice-amount = Amount a month
+notice-period = Period
+notice-total = Total for the period
+notice-policy = Policy
+notice-policy-version = { $id } v{ $version }
+notice-illustrative = illustrative
+notice-factors = What the amount rests on
+notice-factor = Factor
+notice-value = Value
+notice-contest = How to contest
+notice-contest-by = Last day to contest:
+notice-months = { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+}
+notice-months-and-days = { $months } and { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+notice-in-english = The notice in English
+notice-in-latvian = Paziņojums latviešu valodā
+notice-as-text = The notice as plain text
+plan-new-link = Make a plan
+review-requests-title = Requests for review
+review-requests-none = No request for review is recorded.
+col-requested-on = Received
+field-requested-by = Who asks
+field-review-reason = Reason
+field-review-outcome = Outcome
+field-outcome-note = Reasons for the outcome
+review-outcome-pending = pending
+review-outcome-upheld = the decision stands
+review-outcome-changed = the decision was changed
+review-outcome-withdrawn = withdrawn
+review-outcome-title = Outcome of the request of { $date } by { $name }
+review-outcome-button = Record the outcome
+review-request-title = Record a request for review
+review-request-hint = The person or their representative may ask for the decision to be reviewed. Write who asks and why.
+review-request-button = Record the request
+
+## Support plans
+
+plan-title = Support plan
+plan-new-title = Make a support plan
+plan-edit-title = Change the draft plan
+plan-form-intro = Write the goals in the person's own words. For each service choose the provider the person chose, and who pays. Empty rows are left out. A plan that costs more than the budget is refused with the overage shown.
+field-plan-from = Plan starts on
+field-plan-to = Plan runs until (not included)
+plan-budget = Budget
+plan-cost = Cost to the budget
+plan-remaining = Left unplanned
+plan-over = Over the budget by
+plan-goals-title = Goals
+plan-goals-hint = At least one goal, in the person's own words: long-term goals and the short-term steps towards them.
+row-goal = Goal { $n }
+field-goal-term = Term
+field-goal-text = The goal in the person's words
+field-goal = Goal
+goal-term-long = long-term
+goal-term-short = short-term
+field-needs = Needs
+hint-needs = What the person needs support with.
+plan-lines-title = Services
+plan-lines-hint = Quantity a month in the service's unit. A service needed but not available has no provider and costs nothing.
+plan-lines-caption = Services with their monthly cost
+row-line = Service { $n }
+field-service = Service
+field-quantity-per-month = Quantity a month
+field-provider = Provider
+field-funding = Who pays
+funding-individual-budget = individual budget
+funding-municipality = municipality
+funding-state = state
+funding-family = family
+funding-other = other
+field-line-status = Status
+field-barrier = What stands in the way
+plan-tasks-title = Tasks
+plan-tasks-none = No task is set.
+row-task = Task { $n }
+field-task-owner = Whose task
+field-task-text = Task
+field-due-on = By
+task-owner-planning-region = planning region
+task-owner-municipality = municipality
+task-owner-family = family
+plan-save-button = Save the plan
+plan-offers-title = Providers serving the person's municipality
+plan-offers-caption = Services and prices on { $date }
+plan-offers-none = No provider serves the person's municipality.
+plan-actions-title = What you can do now
+plan-action-activate = Put the plan in force
+plan-action-reopen = Reopen as a draft
+plan-action-review = Start the review
+plan-action-resume = End the review and continue
+plan-action-close = Close the plan
+plan-sign-title = Sign the plan
+plan-sign-intro = Signing agrees the plan. A social worker may record a signature from a signed paper.
+field-signer-name = Name of the signer
+field-signer-role = Signs as
+signer-role-person = the person
+signer-role-representative = legal representative
+field-signed-on = Date signed
+plan-sign-button = Record the signature
+col-monthly-cost = Cost a month
+not-from-budget = not from the budget
+goal-review-line = { $date }, { $by }
+goal-review-title = Goal attainment
+goal-review-intro = For each goal reviewed now, choose how far it was reached, from −2 (much less than expected) to +2 (much more than expected).
+goal-review-legend = Goal { $n }: { $goal }
+goal-not-reviewed = not reviewed now
+field-attainment = Attainment
+field-review-note = Note
+field-review-note-of = What happened with goal { $n }
+goal-review-button = Record the review
+plan-signatures-title = Signatures
+plan-signatures-none = No one has signed the plan yet.
+col-recorded-by = Recorded by
+plan-versions-title = Versions
+col-what-happened = What happened
+col-changed-by = By
+col-changed-on = Date
+version-note-created = created
+version-note-revised = revised
+version-note-draft = reopened as a draft
+version-note-agreed = signed and agreed
+version-note-active = put in force
+version-note-in-review = review started
+version-note-closed = closed
+version-option = Version { $version } ({ $state })
+field-compare-from = Compare version
+field-compare-to = with version
+compare-button = Compare
+compare-title = Versions { $from } and { $to } compared
+compare-intro = What changed from version { $from } ({ $from_state }) to version { $to } ({ $to_state }).
+compare-caption = Changes from version { $from } to version { $to }
+compare-no-changes = The two versions have the same content.
+col-change = Change
+col-before = Version { $version }
+col-after = Version { $version }
+back-to-plan = Back to the plan
+change-period = Period
+change-needs = Needs
+change-goal-added = Goal added
+change-goal-removed = Goal removed
+change-goal-changed = Goal changed
+change-line-added = Service added
+change-line-removed = Service removed
+change-line-changed = Service changed
+change-task-added = Task added
+change-task-removed = Task removed
+change-task-changed = Task changed
+changed-field-term = term
+changed-field-text = text
+changed-field-quantity_per_month = quantity
+changed-field-provider_id = provider
+changed-field-funding = who pays
+changed-field-status = status
+changed-field-barrier = barrier
+changed-field-service_name = service name
+changed-field-unit = unit
+changed-field-owner = whose task
+changed-field-due_on = date
+
+## Worklist
+
+worklist-title = Worklist
+worklist-intro = What is due for the people you work with, on { $date }: overdue reviews first.
+worklist-caption = Worklist on { $date }
+worklist-count = { $count ->
+    [0] Nothing is due
+    [one] { $count } item
+   *[other] { $count } items
+}
+col-work = What
+col-due-on = Due
+col-detail = Detail
+work-detail-overdue = { $days ->
+    [one] { $days } day late
+   *[other] { $days } days late
+}
+work-detail-due = { $days ->
+    [0] due today
+    [one] in { $days } day
+   *[other] in { $days } days
+}
+work-detail-turns-18 = turns 18 on { $date }: plan the move to adult support
+work-detail-turned-18 = turned 18 on { $date }: plan the move to adult support
+work-detail-signature = the plan waits for the person's or representative's signature
+work-detail-decision = a signed assessment waits for a budget decision

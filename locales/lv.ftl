@@ -217,3 +217,370 @@ error-server-title = Radās kļūda
 error-server-text = Serveris nevarēja izpildīt pieprasījumu. Kļūda ir reģistrēta; mēģiniet vēlreiz vēlāk.
 error-status = Kļūdas kods: { $status }
 error-go-home = Uz sākumlapu
+
+## The cycle: shared
+
+nav-worklist = Darāmo darbu saraksts
+edit = Labot
+cancel = Atcelt
+total = Kopā
+total-per-month = Kopā mēnesī
+per-month = mēnesī
+illustrative = ilustratīvs
+nothing = nekas
+no-provider = – bez sniedzēja –
+hint-date = Formā GGGG-MM-DD, ja pārlūks nepiedāvā kalendāru
+hint-period-to = Pirmā diena pēc perioda (neieskaitot), formā GGGG-MM-DD
+rows-hint = Aizpildiet tik rindu, cik vajag; tukšās rindas netiek ņemtas vērā.
+policy-version = { $id }, versija { $version }
+col-status = Statuss
+col-state = Stāvoklis
+col-kind = Veids
+col-period = Periods
+col-monthly = Mēnesī
+col-decided-on = Lēmuma datums
+col-quantity = Daudzums mēnesī
+col-amount = Summa mēnesī
+col-version = Versija
+problem-general = Veidlapa
+problem-approver = Lēmuma pieņēmējs
+problem-assessment = Novērtējums
+problem-decision = Lēmums
+problem-state = Plāna stāvoklis
+problem-status = Statuss
+problem-version = Versija
+problem-kind = Novērtējuma veids
+problem-action = Darbība
+error-plan-over-budget = Plāna pakalpojumi kopā maksā { $total } mēnesī – par { $over } vairāk nekā budžets { $budget }. Samaziniet daudzumus vai finansējiet dažus pakalpojumus no cita avota.
+error-line-cost = Šis pakalpojums maksā { $amount } mēnesī.
+error-choose-rating = Izvēlieties vērtējumu no 0 līdz 4.
+error-team-missing = Komandā jābūt sociālajam darbiniekam, psihologam un ergoterapeitam. Trūkst: { $missing }.
+error-goal-required = Ierakstiet vismaz vienu mērķi personas vārdiem.
+error-not-a-number = Ievadiet skaitli.
+error-no-goal-reviewed = Izvēlieties vismaz viena mērķa sasniegšanas pakāpi.
+error-changed-meanwhile = Kāds cits pa to laiku mainīja šo ierakstu. Atveriet to vēlreiz un atkārtojiet savas izmaiņas.
+error-approver-not-independent = Jūs esat šīs personas brokeris vai atbalsta persona, tāpēc nevarat lemt par viņas budžetu. Jālemj citam lēmuma pieņēmējam.
+
+## A person's cycle
+
+assessments-title = Novērtējumi
+assessments-caption = Novērtējumi, jaunākie vispirms: { $name }
+assessments-none = Nav reģistrēts neviens novērtējums.
+decisions-title = Lēmumi par budžetu
+decisions-caption = Lēmumi par budžetu, jaunākie vispirms: { $name }
+decisions-none = Budžets vēl nav piešķirts.
+plans-title = Atbalsta plāni
+plans-none = Atbalsta plāns vēl nav sagatavots.
+plan-link = Plāns Nr. { $id }
+record-assessment-child = Reģistrēt bērna novērtējumu
+record-assessment-adult = Reģistrēt pieaugušā novērtējumu
+record-assessment-support = Reģistrēt atbalsta personas novērtējumu
+
+## Assessments
+
+assessment-kind-child = bērna vajadzību novērtējums
+assessment-kind-adult = pieaugušā aprūpes līmeņa novērtējums
+assessment-kind-support = atbalsta personas līmeņa novērtējums
+assessment-status-draft = melnraksts
+assessment-status-signed = parakstīts
+assessment-status-superseded = aizstāts
+assessment-title = Novērtējums: { $kind }
+assessment-new-title = Reģistrēt novērtējumu: { $kind }
+assessment-edit-title = Labot novērtējumu: { $kind }
+assessment-form-intro = Novērtējums tiek saglabāts kā melnraksts. Melnrakstu var labot; parakstītu novērtējumu vairs nemaina, to var tikai aizstāt ar jaunu.
+assessment-save-button = Saglabāt melnrakstu
+assessment-sign-button = Parakstīt novērtējumu
+assessment-draft-note = Šis ir melnraksts. Pārbaudiet to un parakstiet, kad tas ir pabeigts; parakstītu novērtējumu vairs nevar mainīt.
+assessment-superseded = Šo novērtējumu aizstāja vēlāks novērtējums.
+assessment-superseded-link = Atvērt vēlāko novērtējumu
+assessment-age-group = { $date } bērnam ir { $age } gadi: vecuma grupa { $group }. Vecuma grupa un instrumenti izriet no novērtēšanas datuma.
+assessment-not-a-child = Novērtēšanas dienā persona nav bērns; bērna novērtējums ir bērniem līdz 18 gadu vecumam.
+assessment-age-at = Vecums novērtēšanas dienā: { $age } (vecuma grupa { $group }).
+assessment-domains-title = Četras jomas
+assessment-adult-domains-title = Jomas, uz kurām balstās aprūpes līmenis
+rating-scale-hint = Novērtējiet katru jomu no 0 (nav grūtību) līdz 4 (pilnīgas grūtības) un pierakstiet, ko novērojāt.
+rating-0 = nav
+rating-1 = viegli
+rating-2 = vidēji
+rating-3 = smagi
+rating-4 = pilnīgi
+domain-physical = Fiziskā attīstība
+domain-intellectual = Intelektuālā attīstība
+domain-social = Sociālās prasmes
+domain-behaviour = Uzvedība
+domain-health = Veselība
+domain-self-care = Pašaprūpe
+domain-communication = Saziņa
+domain-daily-living = Ikdienas dzīve
+field-domain-note = Piezīme: { $domain }
+field-assessed-on = Novērtēšanas datums
+field-next-review-on = Nākamā pārvērtēšana
+hint-next-review = Atstājiet tukšu, lai tā būtu { $months } mēnešus pēc novērtēšanas.
+instruments-title = Instrumenti
+instruments-hint = Tiek piedāvāti tikai { $age } gadus veca bērna vecumam atbilstošie instrumenti.
+instruments-none = Šim vecumam neviens instruments nav ieteikts.
+row-instrument = { $n }. instruments
+field-instrument = Instruments
+field-instrument-result = Rezultāts
+team-title = Novērtēšanas komanda
+team-hint = Obligāti: sociālais darbinieks, psihologs un ergoterapeits; fizioterapeits, ja bērnam tas vajadzīgs. Rindas bez vārda netiek ņemtas vērā.
+row-team-member = { $n }. komandas loceklis
+field-team-role = Loma
+field-team-name = Vārds, uzvārds
+pre-assessment-title = Priekšizvērtējums kopā ar vecāku
+pre-assessment-hint = Aizpilda kopā ar vecāku vai likumisko pārstāvi.
+field-impairment-type = Traucējumu veids
+field-technical-aids = Izmantotie tehniskie palīglīdzekļi
+field-education = Izglītība
+field-place = Kur notika novērtēšana
+place-home = mājās
+place-elsewhere = citur
+consultations-title = Notikušās konsultācijas
+row-consultation = { $n }. konsultācija
+field-consultation-topic = Tēma
+field-consultation-minutes = Ilgums minūtēs
+field-care-level = Aprūpes līmenis
+care-level-option = { $level } līmenis
+field-support-level = Atbalsta līmenis
+support-level-1 = 1. līmenis – līdz 7,5 stundām mēnesī
+support-level-2 = 2. līmenis – līdz 20 stundām mēnesī
+support-level-3 = 3. līmenis – līdz 37 stundām mēnesī
+field-rationale = Pamatojums
+hint-rationale = Kāpēc šis līmenis: kam personai vajadzīgs atbalsts.
+col-assessors = Novērtētāji
+col-signed-on = Parakstīts
+col-domain = Joma
+col-rating = Vērtējums
+col-score = Vērtējumu summa
+
+## The proposed budget and the decision
+
+proposal-title = Politikas piedāvātais budžets
+proposal-intro = Aprēķināts pēc publicētās sadales politikas ar cenām, kas spēkā { $date }. Katrā rindā redzams daudzums, vienības cena un summa.
+proposal-total = Piedāvātā summa
+proposal-level = Līmenis
+proposal-policy = Sadales politika
+proposal-tariff = Tarifu tabula
+proposal-lines-caption = Piedāvātā budžeta rindas
+proposal-caps-caption = Ierobežojumi, kas attiecas uz šiem pakalpojumiem
+proposal-source = Politikas skaitļu avots: { $source }
+proposal-failed = Politika nevarēja aprēķināt budžetu šim novērtējumam.
+budget-level-assessed = { $level }, noteikts novērtējumā
+budget-level-score = { $level }: četru jomu vērtējumu summa { $score } ir robežās { $min }–{ $max }
+col-services = Pakalpojumi
+col-cap = Ierobežojums
+col-package-quantity = Paketē mēnesī
+col-source = Avots
+cap-per-month = mēnesī
+cap-per-year = gadā
+decide-title = Lemt par budžetu
+decide-intro = Budžetu piešķir uz 6 līdz 12 mēnešiem. Ja piešķirat citu summu nekā piedāvāts, ierakstiet pamatojumu; tas tiek saglabāts un norādīts paziņojumā.
+field-period-from = Pirmā diena
+field-period-to = Līdz (neieskaitot)
+field-amount = Summa mēnesī, EUR
+hint-amount = Atstājiet tukšu, lai piešķirtu piedāvāto summu { $proposed }.
+field-override-reason = Pamatojums citai summai
+hint-override-reason = Obligāts tikai tad, ja summa atšķiras no piedāvātās (vismaz 10 rakstzīmes).
+decide-button = Pieņemt lēmumu
+decisions-on-assessment-caption = Lēmumi, kas pieņemti uz šī novērtējuma pamata
+
+## A decision and its notice
+
+decision-title = Lēmums par budžetu
+decision-assessment-link = Novērtējums
+decision-proposed = Piedāvātā summa
+decision-monthly = Piešķirtā summa mēnesī
+notice-title = Lēmums par individuālo budžetu
+notice-page-title = Paziņojums par lēmumu: { $name }
+notice-person = Persona
+notice-decided-on = Lēmuma datums
+notice-amount = Summa mēnesī
+notice-period = Periods
+notice-total = Kopā par periodu
+notice-policy = Politika
+notice-policy-version = { $id } v{ $version }
+notice-illustrative = ilustratīva
+notice-factors = Ko summa ņem vērā
+notice-factor = Faktors
+notice-value = Vērtība
+notice-contest = Kā apstrīdēt
+notice-contest-by = Pēdējā diena apstrīdēšanai:
+notice-months = { $months ->
+    [one] { $months } mēnesis
+   *[other] { $months } mēneši
+}
+notice-months-and-days = { $months } un { $days ->
+    [one] { $days } diena
+   *[other] { $days } dienas
+}
+notice-in-english = The notice in English
+notice-in-latvian = Paziņojums latviešu valodā
+notice-as-text = Paziņojums kā vienkāršs teksts
+plan-new-link = Sagatavot plānu
+review-requests-title = Lūgumi pārskatīt lēmumu
+review-requests-none = Nav reģistrēts neviens lūgums pārskatīt lēmumu.
+col-requested-on = Saņemts
+field-requested-by = Kas lūdz
+field-review-reason = Pamatojums
+field-review-outcome = Iznākums
+field-outcome-note = Iznākuma pamatojums
+review-outcome-pending = izskatīšanā
+review-outcome-upheld = lēmums paliek spēkā
+review-outcome-changed = lēmums grozīts
+review-outcome-withdrawn = atsaukts
+review-outcome-title = Lūguma iznākums ({ $date }, { $name })
+review-outcome-button = Reģistrēt iznākumu
+review-request-title = Reģistrēt lūgumu pārskatīt lēmumu
+review-request-hint = Persona vai tās pārstāvis var lūgt lēmumu pārskatīt. Ierakstiet, kas lūdz un kāpēc.
+review-request-button = Reģistrēt lūgumu
+
+## Support plans
+
+plan-title = Atbalsta plāns
+plan-new-title = Sagatavot atbalsta plānu
+plan-edit-title = Labot plāna melnrakstu
+plan-form-intro = Ierakstiet mērķus personas vārdiem. Katram pakalpojumam izvēlieties personas izvēlēto sniedzēju un to, kas maksā. Tukšās rindas netiek ņemtas vērā. Plāns, kas maksā vairāk nekā budžets, netiek pieņemts, un tiek parādīta pārsniegtā summa.
+field-plan-from = Plāna sākums
+field-plan-to = Plāns ir spēkā līdz (neieskaitot)
+plan-budget = Budžets
+plan-cost = Izmaksas no budžeta
+plan-remaining = Neieplānotais atlikums
+plan-over = Budžets pārsniegts par
+plan-goals-title = Mērķi
+plan-goals-hint = Vismaz viens mērķis personas vārdiem: ilgtermiņa mērķi un īstermiņa soļi uz tiem.
+row-goal = { $n }. mērķis
+field-goal-term = Termiņš
+field-goal-text = Mērķis personas vārdiem
+field-goal = Mērķis
+goal-term-long = ilgtermiņa
+goal-term-short = īstermiņa
+field-needs = Vajadzības
+hint-needs = Kam personai vajadzīgs atbalsts.
+plan-lines-title = Pakalpojumi
+plan-lines-hint = Daudzums mēnesī pakalpojuma vienībās. Nepieciešamam, bet nepieejamam pakalpojumam nav sniedzēja, un tas neko nemaksā.
+plan-lines-caption = Pakalpojumi un to izmaksas mēnesī
+row-line = { $n }. pakalpojums
+field-service = Pakalpojums
+field-quantity-per-month = Daudzums mēnesī
+field-provider = Sniedzējs
+field-funding = Kas maksā
+funding-individual-budget = individuālais budžets
+funding-municipality = pašvaldība
+funding-state = valsts
+funding-family = ģimene
+funding-other = cits avots
+field-line-status = Statuss
+field-barrier = Kas traucē
+plan-tasks-title = Uzdevumi
+plan-tasks-none = Nav noteikts neviens uzdevums.
+row-task = { $n }. uzdevums
+field-task-owner = Kam uzdevums
+field-task-text = Uzdevums
+field-due-on = Līdz
+task-owner-planning-region = plānošanas reģions
+task-owner-municipality = pašvaldība
+task-owner-family = ģimene
+plan-save-button = Saglabāt plānu
+plan-offers-title = Sniedzēji, kas strādā personas pašvaldībā
+plan-offers-caption = Pakalpojumi un cenas { $date }
+plan-offers-none = Personas pašvaldībā nestrādā neviens sniedzējs.
+plan-actions-title = Ko jūs tagad varat darīt
+plan-action-activate = Ieviest plānu
+plan-action-reopen = Atvērt atkal kā melnrakstu
+plan-action-review = Sākt pārskatīšanu
+plan-action-resume = Beigt pārskatīšanu un turpināt
+plan-action-close = Slēgt plānu
+plan-sign-title = Parakstīt plānu
+plan-sign-intro = Ar parakstu plāns tiek saskaņots. Sociālais darbinieks var reģistrēt parakstu no parakstīta papīra dokumenta.
+field-signer-name = Parakstītāja vārds, uzvārds
+field-signer-role = Paraksta kā
+signer-role-person = persona pati
+signer-role-representative = likumiskais pārstāvis
+field-signed-on = Parakstīšanas datums
+plan-sign-button = Reģistrēt parakstu
+col-monthly-cost = Izmaksas mēnesī
+not-from-budget = ne no budžeta
+goal-review-line = { $date }, { $by }
+goal-review-title = Mērķu sasniegšana
+goal-review-intro = Katram tagad pārskatītajam mērķim izvēlieties, cik lielā mērā tas sasniegts: no −2 (daudz mazāk nekā gaidīts) līdz +2 (daudz vairāk nekā gaidīts).
+goal-review-legend = { $n }. mērķis: { $goal }
+goal-not-reviewed = tagad netiek pārskatīts
+field-attainment = Sasniegšanas pakāpe
+field-review-note = Piezīme
+field-review-note-of = Kas notika ar { $n }. mērķi
+goal-review-button = Reģistrēt pārskatīšanu
+plan-signatures-title = Paraksti
+plan-signatures-none = Plānu vēl neviens nav parakstījis.
+col-recorded-by = Reģistrēja
+plan-versions-title = Versijas
+col-what-happened = Kas notika
+col-changed-by = Kas
+col-changed-on = Datums
+version-note-created = izveidots
+version-note-revised = labots
+version-note-draft = atvērts atkal kā melnraksts
+version-note-agreed = parakstīts un saskaņots
+version-note-active = ieviests
+version-note-in-review = sākta pārskatīšana
+version-note-closed = slēgts
+version-option = { $version }. versija ({ $state })
+field-compare-from = Salīdzināt versiju
+field-compare-to = ar versiju
+compare-button = Salīdzināt
+compare-title = { $from }. un { $to }. versijas salīdzinājums
+compare-intro = Kas mainījās no { $from }. versijas ({ $from_state }) līdz { $to }. versijai ({ $to_state }).
+compare-caption = Izmaiņas no { $from }. līdz { $to }. versijai
+compare-no-changes = Abām versijām ir vienāds saturs.
+col-change = Izmaiņa
+col-before = { $version }. versija
+col-after = { $version }. versija
+back-to-plan = Atpakaļ uz plānu
+change-period = Periods
+change-needs = Vajadzības
+change-goal-added = Pievienots mērķis
+change-goal-removed = Izņemts mērķis
+change-goal-changed = Mainīts mērķis
+change-line-added = Pievienots pakalpojums
+change-line-removed = Izņemts pakalpojums
+change-line-changed = Mainīts pakalpojums
+change-task-added = Pievienots uzdevums
+change-task-removed = Izņemts uzdevums
+change-task-changed = Mainīts uzdevums
+changed-field-term = termiņš
+changed-field-text = teksts
+changed-field-quantity_per_month = daudzums
+changed-field-provider_id = sniedzējs
+changed-field-funding = kas maksā
+changed-field-status = statuss
+changed-field-barrier = šķērslis
+changed-field-service_name = pakalpojuma nosaukums
+changed-field-unit = vienība
+changed-field-owner = kam uzdevums
+changed-field-due_on = datums
+
+## Worklist
+
+worklist-title = Darāmo darbu saraksts
+worklist-intro = Kas jādara to personu lietās, ar kurām strādājat, { $date }: vispirms nokavētās pārvērtēšanas.
+worklist-caption = Darāmo darbu saraksts { $date }
+worklist-count = { $count ->
+    [0] Nekas nav jādara
+    [one] { $count } darbs
+   *[other] { $count } darbi
+}
+col-work = Kas jādara
+col-due-on = Termiņš
+col-detail = Sīkāk
+work-detail-overdue = { $days ->
+    [one] nokavēts par { $days } dienu
+   *[other] nokavēts par { $days } dienām
+}
+work-detail-due = { $days ->
+    [0] šodien
+    [one] pēc { $days } dienas
+   *[other] pēc { $days } dienām
+}
+work-detail-turns-18 = { $date } apritēs 18 gadi: jāplāno pāreja uz pieaugušo atbalstu
+work-detail-turned-18 = { $date } apritēja 18 gadi: jāplāno pāreja uz pieaugušo atbalstu
+work-detail-signature = plāns gaida personas vai pārstāvja parakstu
+work-detail-decision = parakstīts novērtējums gaida lēmumu par budžetu

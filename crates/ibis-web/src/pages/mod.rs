@@ -12,6 +12,10 @@
 //! | `GET /people`, `GET, POST /people/new`, `GET /people/{id}` | the registry |
 //! | `GET /providers`, `GET /providers/{id}` | providers and their offers |
 //! | `GET /catalogue` | the service catalogue |
+//! | `GET, POST /people/{id}/assessments/new`, `/assessments/{id}[/edit\|/sign\|/decision]` | assessments and the budget decision (see [`assessments`]) |
+//! | `/decisions/{id}[/notice\|/notice.txt\|/review-requests\|/plans/new]` | decisions, notices, requests for review (see [`decisions`]) |
+//! | `/plans/{id}[/edit\|/sign\|/state\|/goal-reviews\|/compare]` | support plans (see [`plans`]) |
+//! | `GET /worklist` | what is due (see [`worklist`]) |
 //! | `GET /static/ibis.css`, `GET /static/logo.svg` | static files |
 
 use axum::routing::{get, post};
@@ -19,16 +23,21 @@ use axum::Router;
 
 use crate::AppState;
 
+pub mod assessments;
 mod catalogue;
+pub mod cycle_ui;
+pub mod decisions;
 pub mod forms;
 mod home;
 pub mod i18n;
 mod people;
+pub mod plans;
 mod providers;
 pub mod refdata;
 pub mod session;
 pub mod views;
 pub mod visitor;
+pub mod worklist;
 
 /// The Rust sources of the pages, for the test that every text key they use exists.
 #[cfg(test)]
@@ -41,6 +50,11 @@ const RUST_SOURCES: &[&str] = &[
     include_str!("refdata.rs"),
     include_str!("session.rs"),
     include_str!("visitor.rs"),
+    include_str!("cycle_ui.rs"),
+    include_str!("assessments.rs"),
+    include_str!("decisions.rs"),
+    include_str!("plans.rs"),
+    include_str!("worklist.rs"),
 ];
 
 /// The pages' routes.
@@ -59,6 +73,42 @@ pub fn routes() -> Router<AppState> {
         .route("/providers", get(providers::list))
         .route("/providers/{id}", get(providers::show))
         .route("/catalogue", get(catalogue::list))
+        .route(
+            "/people/{id}/assessments/new",
+            get(assessments::new_form).post(assessments::create),
+        )
+        .route("/assessments/{id}", get(assessments::page))
+        .route(
+            "/assessments/{id}/edit",
+            get(assessments::edit_form).post(assessments::update),
+        )
+        .route("/assessments/{id}/sign", post(assessments::sign))
+        .route("/assessments/{id}/decision", post(assessments::decide))
+        .route("/decisions/{id}", get(decisions::page))
+        .route("/decisions/{id}/notice", get(decisions::notice))
+        .route("/decisions/{id}/notice.txt", get(decisions::notice_text))
+        .route(
+            "/decisions/{id}/review-requests",
+            post(decisions::request_review),
+        )
+        .route(
+            "/decisions/{id}/review-requests/{rid}/outcome",
+            post(decisions::review_outcome),
+        )
+        .route(
+            "/decisions/{id}/plans/new",
+            get(plans::new_form).post(plans::create),
+        )
+        .route("/plans/{id}", get(plans::page))
+        .route(
+            "/plans/{id}/edit",
+            get(plans::edit_form).post(plans::update),
+        )
+        .route("/plans/{id}/sign", post(plans::sign))
+        .route("/plans/{id}/state", post(plans::move_state))
+        .route("/plans/{id}/goal-reviews", post(plans::review_goals))
+        .route("/plans/{id}/compare", get(plans::compare))
+        .route("/worklist", get(worklist::page))
         .route("/static/ibis.css", get(views::css))
         .route("/static/logo.svg", get(views::logo))
         .fallback(home::fallback)

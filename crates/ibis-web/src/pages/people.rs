@@ -336,10 +336,12 @@ async fn show_page(state: &AppState, v: &Visitor, id: &str) -> PageResult {
             note: c.note,
         })
         .collect();
+    let cycle = super::worklist::person_sections(state, who, lang, &person).await?;
     v.page(
         "person.html",
         "people",
         context! {
+            cycle => cycle,
             person => row(lang, &m, &person),
             registered_on => date(lang, &person.created_at),
             relatives => relatives,

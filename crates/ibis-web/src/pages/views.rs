@@ -34,6 +34,44 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "catalogue.html",
         include_str!("../../templates/catalogue.html"),
     ),
+    (
+        "cycle_macros.html",
+        include_str!("../../templates/cycle_macros.html"),
+    ),
+    (
+        "person_cycle.html",
+        include_str!("../../templates/person_cycle.html"),
+    ),
+    (
+        "assessment_form.html",
+        include_str!("../../templates/assessment_form.html"),
+    ),
+    (
+        "assessment.html",
+        include_str!("../../templates/assessment.html"),
+    ),
+    (
+        "decision.html",
+        include_str!("../../templates/decision.html"),
+    ),
+    (
+        "notice_body.html",
+        include_str!("../../templates/notice_body.html"),
+    ),
+    ("notice.html", include_str!("../../templates/notice.html")),
+    (
+        "plan_form.html",
+        include_str!("../../templates/plan_form.html"),
+    ),
+    ("plan.html", include_str!("../../templates/plan.html")),
+    (
+        "plan_compare.html",
+        include_str!("../../templates/plan_compare.html"),
+    ),
+    (
+        "worklist.html",
+        include_str!("../../templates/worklist.html"),
+    ),
 ];
 
 /// The style sheet.

@@ -238,7 +238,11 @@ impl Visitor {
             csrf => self.who.as_ref().map(|w| w.csrf.clone()).unwrap_or_default(),
             next => next,
             section => section,
-            can => context! { people => may(Action::ListPersons), register => may(Action::WritePerson) },
+            can => context! {
+                people => may(Action::ListPersons),
+                register => may(Action::WritePerson),
+                worklist => self.who.as_ref().is_some_and(|w| super::worklist::WORKLIST_ROLES.contains(&w.user.role)),
+            },
             css => css_url(),
             logo => logo_url(),
         }
