@@ -212,6 +212,21 @@ impl From<Iban> for String {
     }
 }
 
+impl Iban {
+    /// The IBAN of a country and a basic bank account number, with its check digits
+    /// computed (ISO 13616), e.g. `Iban::from_bban("LV", "HABA0551012345678")`.
+    pub fn from_bban(country: &str, bban: &str) -> Result<Iban, IbanError> {
+        let bban: String = bban
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        let country = country.to_uppercase();
+        let check = 98 - mod97(&format!("{country}00{bban}"));
+        Iban::parse(&format!("{country}{check:02}{bban}"))
+    }
+}
+
 /// The ISO 13616 remainder: the first four characters moved to the end, letters as 10-35,
 /// the number taken mod 97.
 fn mod97(iban: &str) -> u32 {
@@ -648,6 +663,12 @@ pub fn run_transition(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn check_digits_are_computed() {
+        let i = super::Iban::from_bban("LV", "BANK0000435195001").unwrap();
+        assert_eq!(i.as_str(), "LV80BANK0000435195001");
+    }
+
     use super::*;
     use time::macros::{date, datetime};
 

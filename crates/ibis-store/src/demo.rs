@@ -156,11 +156,7 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
                         register_no: format!("SPSR-{:04}", 100 + i * 2 + j),
                         name,
                         kind: kinds[(i + j) % kinds.len()].into(),
-                        iban: Some(format!(
-                            "LV{:02}HABA{:013}",
-                            10 + i,
-                            5_500_000_000_000u64 + (i * 2 + j) as u64
-                        )),
+                        iban: Some(demo_iban(5_500_000_000_000u64 + (i * 2 + j) as u64)?),
                         municipalities: vec![m.clone()],
                     },
                 )
@@ -326,6 +322,13 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
         providers: provider_ids.len(),
         users: DEMO_USERS.len(),
     })
+}
+
+/// A valid Latvian IBAN for a demo provider's account number.
+fn demo_iban(account: u64) -> Result<String> {
+    ibis_core::sepa::Iban::from_bban("LV", &format!("HABA{account:013}"))
+        .map(|i| i.to_string())
+        .map_err(|e| StoreError::Db(sqlx::Error::Configuration(e.to_string().into())))
 }
 
 fn age(birth: time::Date, on: time::Date) -> i32 {

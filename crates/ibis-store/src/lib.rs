@@ -17,6 +17,7 @@ pub mod audit;
 pub mod auth;
 pub mod cycle;
 pub mod demo;
+pub mod payments;
 pub mod providers;
 pub mod reference;
 pub mod registry;
@@ -152,6 +153,12 @@ const MIGRATIONS: &[Migration] = &[
         schema: include_str!("../migrations/0003_spending.sql"),
         sqlite_guards: include_str!("../migrations/sqlite/0003_guards.sql"),
         postgres_guards: include_str!("../migrations/postgres/0003_guards.sql"),
+    },
+    Migration {
+        version: 4,
+        schema: include_str!("../migrations/0004_payments.sql"),
+        sqlite_guards: include_str!("../migrations/sqlite/0004_guards.sql"),
+        postgres_guards: include_str!("../migrations/postgres/0004_guards.sql"),
     },
 ];
 

@@ -114,8 +114,12 @@ impl Store {
         let register_no = required_text("register_no", &input.register_no, 32, &mut errors);
         let name = required_text("name", &input.name, 200, &mut errors);
         let kind = coded::<ProviderKind>("kind", &input.kind, &mut errors);
-        let iban = optional_text("iban", input.iban.as_deref(), 34, &mut errors)
-            .map(|i| i.replace(' ', "").to_uppercase());
+        let iban = optional_text("iban", input.iban.as_deref(), 42, &mut errors).and_then(|i| {
+            ibis_core::sepa::Iban::parse(&i)
+                .map(|i| i.to_string())
+                .map_err(|e| errors.push(FieldError::new("iban", e.to_string())))
+                .ok()
+        });
         let known: Vec<String> = self
             .municipalities()
             .await?

@@ -512,6 +512,17 @@ async fn the_audit_chain_detects_an_edited_entry(store: Store) {
 
 async fn provider_prices_are_never_overwritten(store: Store) {
     let who = system();
+    let bad = ProviderInput {
+        register_no: "SPSR-2".into(),
+        name: "X".into(),
+        kind: "ngo".into(),
+        iban: Some("LV81BANK0000435195001".into()),
+        municipalities: vec![],
+    };
+    assert!(
+        matches!(store.create_provider(&who, &bad).await, Err(StoreError::Invalid(e)) if e[0].field == "iban"),
+        "an IBAN with wrong check digits is refused"
+    );
     let p = store
         .create_provider(
             &who,

@@ -199,3 +199,83 @@ pub async fn balances(
         .budget_balances(&caller.scope(), decision_id)
         .await?)
 }
+
+/// Prepares a payment run of everything payable for the approver's municipality.
+pub async fn prepare_run(
+    state: &AppState,
+    caller: &Caller,
+    debtor_name: &str,
+    debtor_iban: &str,
+    execution_date: &str,
+) -> Result<ibis_store::payments::RunRow, ApiError> {
+    let municipality = municipal(caller, &[Role::Approver], "prepare payment runs")?;
+    let mut errors = Vec::new();
+    let name = ibis_core::registry::required_text("debtor_name", debtor_name, 70, &mut errors);
+    let date = ibis_core::registry::date_field("execution_date", execution_date, &mut errors);
+    let Some(date) = date.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::invalid(errors));
+    };
+    if date < crate::today() {
+        return Err(invalid("execution_date", format!("{date} is in the past")));
+    }
+    Ok(state
+        .store
+        .prepare_run(&caller.auditor(), &municipality, &name, debtor_iban, date)
+        .await?)
+}
+
+/// Moves a payment run: `review` (a social worker or approver other than who prepared it),
+/// `release` (approvers), `cancel`, `reopen`.
+pub async fn move_run(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+    action: &str,
+) -> Result<ibis_store::payments::RunRow, ApiError> {
+    use ibis_core::sepa::RunState;
+    let (to, roles): (RunState, &[Role]) = match action {
+        "review" => (RunState::Reviewed, &[Role::Approver, Role::SocialWorker]),
+        "release" => (RunState::Released, &[Role::Approver]),
+        "cancel" => (RunState::Cancelled, &[Role::Approver]),
+        "reopen" => (RunState::Draft, &[Role::Approver]),
+        other => {
+            return Err(invalid(
+                "action",
+                format!("\"{other}\" is not allowed; allowed: review, release, cancel, reopen"),
+            ))
+        }
+    };
+    let municipality = municipal(caller, roles, "do this to a payment run")?;
+    Ok(state
+        .store
+        .move_run(&caller.auditor(), &municipality, run_id, to, riga_now())
+        .await?)
+}
+
+/// A payment run of the caller's municipality.
+pub async fn run(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+) -> Result<ibis_store::payments::RunRow, ApiError> {
+    let municipality = municipal(
+        caller,
+        &[Role::Approver, Role::SocialWorker],
+        "see payment runs",
+    )?;
+    Ok(state.store.run(&municipality, run_id).await?)
+}
+
+fn municipal(caller: &Caller, roles: &[Role], what: &str) -> Result<String, ApiError> {
+    if !roles.contains(&caller.user.role) {
+        return Err(ApiError::forbidden(format!(
+            "the role {} may not {what}",
+            caller.user.role
+        )));
+    }
+    caller
+        .user
+        .municipality
+        .clone()
+        .ok_or_else(|| ApiError::forbidden("you are not attached to a municipality"))
+}

@@ -270,6 +270,115 @@ async fn walk(postgres: bool) {
         ibis_core::money::Money::from_cents(1500),
         "10.00 approved + 5.00 held for review"
     );
+    // A payment run: prepared by the approver, reviewed by someone else, released once.
+    let approver = s.token("approver-ogre").await;
+    let tomorrow = (ibis_web::today() + time::Duration::days(1)).to_string();
+    let run_body = json!({"debtor_name": "Ogres novada pašvaldība", "debtor_iban": "LV80 BANK 0000 4351 9500 1", "execution_date": tomorrow});
+    let (st, v) = s.post(&approver, "/api/v1/payment-runs", json!({"debtor_name": "X", "debtor_iban": "LV81BANK0000435195001", "execution_date": tomorrow})).await;
+    assert_eq!(
+        (st, v["error"]["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("debtor_iban")),
+        "a bad IBAN is refused"
+    );
+    let (st, run) = s
+        .post(&approver, "/api/v1/payment-runs", run_body.clone())
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{run}");
+    assert_eq!(
+        (run["total_eur"].as_str(), run["items"].as_i64()),
+        (Some("10.00"), Some(1)),
+        "only the approved claim is payable"
+    );
+    let rid = run["id"].as_i64().unwrap();
+    let (st, v) = s
+        .post(
+            &approver,
+            &format!("/api/v1/payment-runs/{rid}/state"),
+            json!({"action": "review"}),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "who prepared a run may not review it: {v}"
+    );
+    let (st, v) = s
+        .post(
+            &approver,
+            &format!("/api/v1/payment-runs/{rid}/state"),
+            json!({"action": "release"}),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a run is reviewed before release: {v}"
+    );
+    assert_eq!(
+        s.post(
+            &sw,
+            &format!("/api/v1/payment-runs/{rid}/state"),
+            json!({"action": "review"})
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let (st, released) = s
+        .post(
+            &approver,
+            &format!("/api/v1/payment-runs/{rid}/state"),
+            json!({"action": "release"}),
+        )
+        .await;
+    assert_eq!(
+        (st, released["state"].as_str()),
+        (StatusCode::OK, Some("released")),
+        "{released}"
+    );
+    let (st, again) = s
+        .post(
+            &approver,
+            &format!("/api/v1/payment-runs/{rid}/state"),
+            json!({"action": "release"}),
+        )
+        .await;
+    assert_eq!(
+        (st, &again),
+        (StatusCode::OK, &released),
+        "releasing again changes nothing"
+    );
+    let (st, v) = s.post(&approver, "/api/v1/payment-runs", run_body).await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing is left to pay: {v}"
+    );
+    let xml = s
+        .client
+        .get(format!("{}/api/v1/payment-runs/{rid}/pain.001.xml", s.base))
+        .bearer_auth(&approver)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        xml.contains("<CtrlSum>10.00</CtrlSum>") && xml.contains("<NbOfTxs>1</NbOfTxs>"),
+        "{xml}"
+    );
+    assert!(xml.contains("pain.001.001.03"), "{xml}");
+    let ledger = s.store.ledger(did).await.unwrap();
+    ibis_core::ledger::check_invariants(&ledger).unwrap();
+    let bal = ibis_core::ledger::balances(&ledger);
+    assert_eq!(
+        (bal.paid, bal.payable),
+        (
+            ibis_core::money::Money::from_cents(1000),
+            ibis_core::money::Money::ZERO
+        )
+    );
     assert!(matches!(
         s.store.verify_audit().await.unwrap(),
         ibis_store::audit::ChainStatus::Intact { .. }

@@ -6,6 +6,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use ibis_core::agreement::AgreementInput;
 use ibis_core::claim::{ClaimLineInput, Visit, VisitInput};
+use ibis_store::payments::RunRow;
 use ibis_store::spending::{AgreementRow, BudgetBalances, ClaimResult};
 use serde::Deserialize;
 
@@ -29,6 +30,13 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/decisions/{id}/balances",
             axum::routing::get(balances),
+        )
+        .route("/api/v1/payment-runs", post(prepare_run))
+        .route("/api/v1/payment-runs/{id}", axum::routing::get(get_run))
+        .route("/api/v1/payment-runs/{id}/state", post(move_run))
+        .route(
+            "/api/v1/payment-runs/{id}/pain.001.xml",
+            axum::routing::get(run_file),
         )
 }
 
@@ -164,6 +172,100 @@ async fn balances(
     Ok(Json(spending::balances(&state, &caller, id).await?))
 }
 
+/// A payment run to prepare.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunInput {
+    /// The paying municipality's name as the bank knows it.
+    pub debtor_name: String,
+    /// The municipality's account.
+    pub debtor_iban: String,
+    /// Requested execution date, YYYY-MM-DD.
+    pub execution_date: String,
+}
+
+/// Prepares a payment run of every approved, unpaid claim of the municipality's people that is
+/// in no other live run (approvers).
+#[utoipa::path(post, path = "/api/v1/payment-runs", security(("bearer" = [])), request_body = RunInput,
+    responses((status = 201, body = RunRow), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn prepare_run(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(input): JsonBody<RunInput>,
+) -> Result<(StatusCode, Json<RunRow>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            spending::prepare_run(
+                &state,
+                &caller,
+                &input.debtor_name,
+                &input.debtor_iban,
+                &input.execution_date,
+            )
+            .await?,
+        ),
+    ))
+}
+
+/// One payment run.
+#[utoipa::path(get, path = "/api/v1/payment-runs/{id}", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RunRow), (status = 404, body = ErrorBody)))]
+async fn get_run(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<RunRow>, ApiError> {
+    Ok(Json(spending::run(&state, &caller, id).await?))
+}
+
+/// A change of a run's state.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunAction {
+    /// `review` (by someone other than who prepared it), `release`, `cancel` or `reopen`.
+    pub action: String,
+}
+
+/// Reviews, releases, cancels or reopens a run. Release enters the payments in the ledger and
+/// makes the SEPA file; releasing again changes nothing.
+#[utoipa::path(post, path = "/api/v1/payment-runs/{id}/state", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RunAction,
+    responses((status = 200, body = RunRow), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn move_run(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    JsonBody(input): JsonBody<RunAction>,
+) -> Result<Json<RunRow>, ApiError> {
+    Ok(Json(
+        spending::move_run(&state, &caller, id, &input.action).await?,
+    ))
+}
+
+/// The SEPA credit-transfer file (ISO 20022 pain.001.001.03) of a released run.
+#[utoipa::path(get, path = "/api/v1/payment-runs/{id}/pain.001.xml", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = String, content_type = "application/xml"), (status = 404, body = ErrorBody)))]
+async fn run_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<([(axum::http::HeaderName, &'static str); 1], String), ApiError> {
+    let run = spending::run(&state, &caller, id).await?;
+    let xml = run.xml.ok_or_else(|| {
+        ApiError::invalid(vec![ibis_core::field::FieldError::new(
+            "state",
+            "the file exists once the run is released",
+        )])
+    })?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/xml; charset=utf-8",
+        )],
+        xml,
+    ))
+}
+
 /// The OpenAPI paths of spending.
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -175,8 +277,12 @@ async fn balances(
         confirm,
         dispute,
         claim,
-        balances
+        balances,
+        prepare_run,
+        get_run,
+        move_run,
+        run_file
     ),
-    components(schemas(CheckOut, Dispute))
+    components(schemas(CheckOut, Dispute, RunInput, RunAction))
 )]
 pub struct SpendingDoc;
