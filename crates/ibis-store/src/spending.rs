@@ -778,3 +778,184 @@ pub(crate) fn allocation(
         format!("decision:{decision_id}"),
     )
 }
+
+/// A claim flagged for the case manager: its anomalies and whether it is held for review.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct FlaggedClaim {
+    /// The claim.
+    pub claim_id: i64,
+    /// The person.
+    pub person_id: i64,
+    /// The provider.
+    pub provider_id: i64,
+    /// The decision whose budget it charges.
+    pub decision_id: i64,
+    /// The day of service.
+    pub service_date: String,
+    /// The amount charged or held.
+    pub amount_eur: String,
+    /// The claim's decision, with its anomalies.
+    #[schema(value_type = Object)]
+    pub decision: serde_json::Value,
+    /// Whether it is still held for review.
+    pub held: bool,
+}
+
+impl Store {
+    /// Claims with anomalies for the people in scope, newest first, and whether each is still
+    /// held for the case manager's review.
+    pub async fn flagged_claims(&self, scope: &Scope) -> Result<Vec<FlaggedClaim>> {
+        let sql = format!(
+            "SELECT c.* FROM claims c JOIN persons p ON p.id = c.person_id WHERE c.accepted = $2 AND c.decision LIKE '%\"code\"%' AND {} ORDER BY c.id DESC LIMIT 500",
+            crate::registry::scope_sql(scope, 1)
+        );
+        let rows = crate::registry::bind_scope(sqlx::query(&sql), scope)
+            .bind(true)
+            .fetch_all(self.pool())
+            .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let decision: serde_json::Value = decode(&text(&r, "decision")?)?;
+            if decision["anomalies"]
+                .as_array()
+                .is_none_or(|a| a.is_empty())
+            {
+                continue;
+            }
+            let line = text(&r, "budget_line")?;
+            let ref_id = format!(
+                "claim:{}:{}",
+                int(&r, "provider_id")?,
+                text(&r, "idempotency_key")?
+            );
+            let mut tx = self.begin().await?;
+            let ledger = ledger_tx(&mut tx, &line).await?;
+            tx.commit().await?;
+            let reserved: Money = ledger
+                .iter()
+                .filter(|e| e.ref_id == ref_id && e.kind == EntryKind::Reservation)
+                .map(|e| e.amount)
+                .sum();
+            let released: Money = ledger
+                .iter()
+                .filter(|e| e.ref_id == ref_id && e.kind == EntryKind::ReservationRelease)
+                .map(|e| e.amount)
+                .sum();
+            out.push(FlaggedClaim {
+                claim_id: int(&r, "id")?,
+                person_id: opt_int(&r, "person_id")?.unwrap_or_default(),
+                provider_id: int(&r, "provider_id")?,
+                decision_id: line
+                    .trim_start_matches("decision-")
+                    .parse()
+                    .unwrap_or_default(),
+                service_date: text(&r, "service_date")?,
+                amount_eur: Money::from_cents(int(&r, "amount_cents")?).to_string(),
+                decision,
+                held: reserved > released,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The case manager approves or refuses a claim held for review; the ledger records it.
+    pub async fn review_claim(
+        &self,
+        who: &Auditor,
+        scope: &Scope,
+        claim_id: i64,
+        approve: bool,
+        note: &str,
+        on: time::Date,
+    ) -> Result<BudgetBalances> {
+        let row = sqlx::query("SELECT * FROM claims WHERE id = $1")
+            .bind(claim_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let person_id = opt_int(&row, "person_id")?.ok_or(StoreError::NotFound)?;
+        let line = text(&row, "budget_line")?;
+        let decision_id: i64 = line
+            .trim_start_matches("decision-")
+            .parse()
+            .map_err(|_| StoreError::NotFound)?;
+        let ref_id = format!(
+            "claim:{}:{}",
+            int(&row, "provider_id")?,
+            text(&row, "idempotency_key")?
+        );
+        let mut tx = self.begin().await?;
+        person_in_scope_tx(&mut tx, scope, person_id).await?;
+        lock_budget(&mut tx, decision_id).await?;
+        let ledger = ledger_tx(&mut tx, &line).await?;
+        let entries = ibis_core::ledger::entries_for_approval(&ledger, &line, &ref_id, approve, on)
+            .map_err(|m| StoreError::invalid("claim", m))?;
+        append_entries(&mut tx, &entries).await?;
+        audit::append(
+            &mut tx,
+            who,
+            if approve { "approve" } else { "refuse" },
+            "claim",
+            &claim_id.to_string(),
+            Some(person_id),
+            json!({"note": note}),
+        )
+        .await?;
+        let all = ledger_tx(&mut tx, &line).await?;
+        tx.commit().await?;
+        Ok(BudgetBalances::of(decision_id, &balances(&all), all.len()))
+    }
+
+    /// Closes a budget's period: unspent funds follow the rule (returned by default).
+    pub async fn close_budget(
+        &self,
+        who: &Auditor,
+        scope: &Scope,
+        decision_id: i64,
+        on: time::Date,
+    ) -> Result<BudgetBalances> {
+        let row = sqlx::query("SELECT person_id FROM budget_decisions WHERE id = $1")
+            .bind(decision_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let person_id: i64 = row.try_get(0)?;
+        let line = budget_line(decision_id);
+        let mut tx = self.begin().await?;
+        person_in_scope_tx(&mut tx, scope, person_id).await?;
+        lock_budget(&mut tx, decision_id).await?;
+        let ledger = ledger_tx(&mut tx, &line).await?;
+        let entries = ibis_core::ledger::close_period(
+            &ledger,
+            &line,
+            &ibis_core::ledger::UnspentRule::Return,
+            on,
+        )
+        .map_err(|m| StoreError::invalid("period", m))?;
+        append_entries(&mut tx, &entries).await?;
+        audit::append(
+            &mut tx,
+            who,
+            "close",
+            "budget",
+            &decision_id.to_string(),
+            Some(person_id),
+            json!({"returned_eur": entries.iter().map(|e| e.amount).sum::<Money>().to_string()}),
+        )
+        .await?;
+        let all = ledger_tx(&mut tx, &line).await?;
+        tx.commit().await?;
+        Ok(BudgetBalances::of(decision_id, &balances(&all), all.len()))
+    }
+
+    /// Which of these agreement ids belong to the provider (for checking an upload).
+    pub async fn provider_agreements(&self, provider_id: i64) -> Result<Vec<i64>> {
+        sqlx::query("SELECT id FROM agreements WHERE provider_id = $1")
+            .bind(provider_id)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok(r.try_get::<i64, _>(0)?))
+            .collect()
+    }
+}

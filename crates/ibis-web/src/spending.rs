@@ -279,3 +279,189 @@ fn municipal(caller: &Caller, roles: &[Role], what: &str) -> Result<String, ApiE
         .clone()
         .ok_or_else(|| ApiError::forbidden("you are not attached to a municipality"))
 }
+
+/// Claims with anomalies for the caller's people (case managers: social workers, approvers).
+pub async fn flagged(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<ibis_store::spending::FlaggedClaim>, ApiError> {
+    if !matches!(caller.user.role, Role::SocialWorker | Role::Approver) {
+        return Err(ApiError::forbidden("anomalies are for case managers"));
+    }
+    Ok(state.store.flagged_claims(&caller.scope()).await?)
+}
+
+/// Approves or refuses a claim held for review.
+pub async fn review_claim(
+    state: &AppState,
+    caller: &Caller,
+    claim_id: i64,
+    approve: bool,
+    note: &str,
+) -> Result<BudgetBalances, ApiError> {
+    if !matches!(caller.user.role, Role::SocialWorker | Role::Approver) {
+        return Err(ApiError::forbidden(
+            "held claims are reviewed by case managers",
+        ));
+    }
+    let mut errors = Vec::new();
+    let note = ibis_core::registry::required_text("note", note, 2000, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    Ok(state
+        .store
+        .review_claim(
+            &caller.auditor(),
+            &caller.scope(),
+            claim_id,
+            approve,
+            &note,
+            crate::today(),
+        )
+        .await?)
+}
+
+/// Closes a budget's period (approvers): what is unspent is returned.
+pub async fn close_budget(
+    state: &AppState,
+    caller: &Caller,
+    decision_id: i64,
+) -> Result<BudgetBalances, ApiError> {
+    if caller.user.role != Role::Approver {
+        return Err(ApiError::forbidden(
+            "only an approver closes a budget's period",
+        ));
+    }
+    Ok(state
+        .store
+        .close_budget(
+            &caller.auditor(),
+            &caller.scope(),
+            decision_id,
+            crate::today(),
+        )
+        .await?)
+}
+
+/// One line of a bulk upload's report.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BulkLine {
+    /// Line number in the file (the header is line 1).
+    pub line_no: usize,
+    /// `imported`, `refused` (decided and refused, with reasons), `invalid` (could not be
+    /// read; with fields) or `not-imported` (good, but the upload was all-or-nothing).
+    pub status: String,
+    /// The claim's result, for imported and refused lines.
+    #[schema(value_type = Object)]
+    pub result: Option<ClaimResult>,
+    /// What is wrong, for invalid lines.
+    #[schema(value_type = Vec<Object>)]
+    pub problems: Vec<FieldError>,
+}
+
+/// The report of a bulk upload.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BulkReport {
+    /// `all-or-nothing` or `good-lines-only`.
+    pub mode: String,
+    /// Lines read.
+    pub lines: usize,
+    /// Lines decided (accepted or refused).
+    pub decided: usize,
+    /// Lines that could not be read.
+    pub invalid: usize,
+    /// Every line.
+    pub report: Vec<BulkLine>,
+}
+
+/// Takes a CSV of claims (provider staff). Every bad line is reported by number and reason;
+/// with `all-or-nothing` a single bad line stops the whole file, with `good-lines-only` the good
+/// lines are decided one by one. A line is never half-imported.
+pub async fn bulk(
+    state: &AppState,
+    caller: &Caller,
+    csv: &str,
+    mode: &str,
+) -> Result<BulkReport, ApiError> {
+    use ibis_core::csv_import::{parse_claims_csv, ImportMode};
+    let provider_id = match (caller.user.role, caller.user.provider_id) {
+        (Role::Provider, Some(p)) => p,
+        _ => return Err(ApiError::forbidden("only provider staff send claims")),
+    };
+    let import_mode = match mode {
+        "all-or-nothing" => ImportMode::AllOrNothing,
+        "good-lines-only" => ImportMode::GoodLinesOnly,
+        other => {
+            return Err(ApiError::bad_request(
+                "mode",
+                format!("\"{other}\" is not allowed; allowed: all-or-nothing, good-lines-only"),
+            ))
+        }
+    };
+    let mut parsed = parse_claims_csv(csv);
+    if let Some(h) = &parsed.header_error {
+        return Err(invalid("(header)", h.clone()));
+    }
+    // Agreements the provider does not have are bad lines too.
+    let known = state.store.provider_agreements(provider_id).await?;
+    for l in &mut parsed.lines {
+        if let Ok(c) = &l.outcome {
+            if !known.contains(&c.agreement_id) {
+                l.outcome = Err(vec![FieldError::new(
+                    "agreement_id",
+                    format!(
+                        "agreement {} is not one of your provider's agreements",
+                        c.agreement_id
+                    ),
+                )]);
+            }
+        }
+    }
+    let any_bad = parsed.lines.iter().any(|l| l.outcome.is_err());
+    let mut report = Vec::with_capacity(parsed.lines.len());
+    let mut decided = 0;
+    for l in &parsed.lines {
+        match &l.outcome {
+            Err(problems) => report.push(BulkLine {
+                line_no: l.line_no,
+                status: "invalid".into(),
+                result: None,
+                problems: problems.clone(),
+            }),
+            Ok(_) if any_bad && import_mode == ImportMode::AllOrNothing => report.push(BulkLine {
+                line_no: l.line_no,
+                status: "not-imported".into(),
+                result: None,
+                problems: Vec::new(),
+            }),
+            Ok(line) => {
+                let r = state
+                    .store
+                    .decide_claim(
+                        &caller.auditor(),
+                        provider_id,
+                        line,
+                        &state.policies,
+                        crate::today(),
+                    )
+                    .await?;
+                decided += 1;
+                let accepted = r.decision["accepted"].as_bool().unwrap_or(false);
+                report.push(BulkLine {
+                    line_no: l.line_no,
+                    status: if accepted { "imported" } else { "refused" }.into(),
+                    result: Some(r),
+                    problems: Vec::new(),
+                });
+            }
+        }
+    }
+    Ok(BulkReport {
+        mode: mode.into(),
+        lines: parsed.lines.len(),
+        decided,
+        invalid: parsed.lines.iter().filter(|l| l.outcome.is_err()).count(),
+        report,
+    })
+}

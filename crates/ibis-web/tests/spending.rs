@@ -483,3 +483,166 @@ async fn a_concurrent_claim_storm_never_breaks_a_rule_on_sqlite() {
 async fn a_concurrent_claim_storm_never_breaks_a_rule_on_postgres() {
     storm(true).await;
 }
+
+async fn post_csv(s: &Server, token: &str, mode: &str, csv: &str) -> (StatusCode, Value) {
+    let r = s
+        .client
+        .post(format!("{}/api/v1/claims/bulk?mode={mode}", s.base))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(csv.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let st = r.status();
+    (st, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn bulk_review_and_close(postgres: bool) {
+    let s = start(postgres).await;
+    let (_, pid, did, provider_id) = active_plan(&s).await;
+    let (_, a) = agreement(&s, pid, provider_id, "5.00").await;
+    let aid = a["id"].as_i64().unwrap();
+    let prov = s.token("provider-ogre").await;
+    let sw = s.token("sw-ogre").await;
+
+    let header = "idempotency_key,agreement_id,service_date,quantity,unit_price_eur,visit_id";
+    let (st, v) = post_csv(&s, &prov, "all-or-nothing", "key,agreement\nx,1\n").await;
+    assert_eq!(
+        (st, v["error"]["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("(header)")),
+        "{v}"
+    );
+    let csv = format!(
+        "{header}\nb-1,{aid},2026-08-03,2,5.00,\nb-2,{aid},2026-13-01,2,5.00,\nb-3,{aid},2026-08-04,-1,5.00,\nb-4,999999,2026-08-05,1,5.00,\nb-1,{aid},2026-08-03,2,5.00,\nb-5,{aid},2026-08-06,2,5.00,\n"
+    );
+    // All or nothing: bad lines 3, 4, 5 and the repeat on line 6 stop the whole file.
+    let (st, v) = post_csv(&s, &prov, "all-or-nothing", &csv).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let status: Vec<(u64, &str)> = v["report"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["line_no"].as_u64().unwrap(),
+                l["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        status,
+        vec![
+            (2, "not-imported"),
+            (3, "invalid"),
+            (4, "invalid"),
+            (5, "invalid"),
+            (6, "invalid"),
+            (7, "not-imported")
+        ]
+    );
+    assert_eq!(v["decided"], 0);
+    assert!(
+        s.store.claims_of(did).await.unwrap().is_empty(),
+        "nothing was imported"
+    );
+    // Good lines only: lines 2 and 7 are decided, the rest reported with their reasons.
+    let (_, v) = post_csv(&s, &prov, "good-lines-only", &csv).await;
+    assert_eq!(v["decided"], 2, "{v}");
+    let fields: Vec<String> = v["report"][1]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(fields, vec!["service_date".to_owned()]);
+    assert_eq!(v["report"][3]["problems"][0]["field"], "agreement_id");
+    assert_eq!(s.store.claims_of(did).await.unwrap().len(), 2);
+
+    // Claims without visits are held for the case manager, who approves one and refuses one.
+    let (_, flagged) = s.get(&sw, "/api/v1/anomalies").await;
+    let held: Vec<i64> = flagged
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["held"] == true)
+        .map(|f| f["claim_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(held.len(), 2, "{flagged}");
+    let (st, b) = s
+        .post(
+            &sw,
+            &format!("/api/v1/claims/{}/review", held[0]),
+            json!({"approve": true, "note": "Confirmed by phone with the person."}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let (st, b) = s
+        .post(
+            &sw,
+            &format!("/api/v1/claims/{}/review", held[1]),
+            json!({"approve": false, "note": "No one remembers this session."}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    assert_eq!(
+        (b["approved_eur"].as_str(), b["reserved_eur"].as_str()),
+        (Some("10.00"), Some("0.00"))
+    );
+    let (st, _) = s
+        .post(
+            &sw,
+            &format!("/api/v1/claims/{}/review", held[1]),
+            json!({"approve": true, "note": "again"}),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a claim is reviewed once"
+    );
+
+    // Closing the period returns what is unspent; nothing can be charged after it.
+    assert_eq!(
+        s.post(&sw, &format!("/api/v1/decisions/{did}/close"), json!({}))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let approver = s.token("approver-ogre").await;
+    let (st, b) = s
+        .post(
+            &approver,
+            &format!("/api/v1/decisions/{did}/close"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    assert_eq!(
+        (b["returned_eur"].as_str(), b["remaining_eur"].as_str()),
+        (Some("590.00"), Some("0.00"))
+    );
+    let (_, r) = s
+        .post(
+            &prov,
+            "/api/v1/claims",
+            claim("late", aid, "2026-09-01", "1", "5.00"),
+        )
+        .await;
+    assert!(
+        r["error"].is_object() || r["decision"]["accepted"] == false,
+        "{r}"
+    );
+    let ledger = s.store.ledger(did).await.unwrap();
+    ibis_core::ledger::check_invariants(&ledger).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_upload_review_and_period_close_on_sqlite() {
+    bulk_review_and_close(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_upload_review_and_period_close_on_postgres() {
+    bulk_review_and_close(true).await;
+}

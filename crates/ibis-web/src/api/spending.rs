@@ -38,6 +38,10 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/payment-runs/{id}/pain.001.xml",
             axum::routing::get(run_file),
         )
+        .route("/api/v1/claims/bulk", post(bulk))
+        .route("/api/v1/anomalies", axum::routing::get(anomalies))
+        .route("/api/v1/claims/{id}/review", post(review_claim))
+        .route("/api/v1/decisions/{id}/close", post(close_budget))
 }
 
 /// Registers an agreement for a plan line (social workers): provider, service, price per unit
@@ -266,6 +270,96 @@ async fn run_file(
     ))
 }
 
+/// How an upload treats bad lines.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BulkQuery {
+    /// `all-or-nothing` (default: one bad line stops the file) or `good-lines-only`.
+    pub mode: Option<String>,
+}
+
+/// Uploads claims as CSV (`Content-Type: text/csv`; header
+/// `idempotency_key,agreement_id,service_date,quantity,unit_price_eur,visit_id`). The answer
+/// reports every line by number: imported, refused with reasons, invalid with its fields, or
+/// not imported.
+#[utoipa::path(post, path = "/api/v1/claims/bulk", security(("bearer" = [])), params(BulkQuery), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = crate::spending::BulkReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn bulk(
+    State(state): State<AppState>,
+    caller: Caller,
+    crate::extract::QueryParams(q): crate::extract::QueryParams<BulkQuery>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<crate::spending::BulkReport>, ApiError> {
+    let is_csv = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv"));
+    if !is_csv {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "send the file with Content-Type: text/csv",
+        ));
+    }
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::bad_request("(body)", "the file is not valid UTF-8"))?;
+    Ok(Json(
+        spending::bulk(
+            &state,
+            &caller,
+            text,
+            q.mode.as_deref().unwrap_or("all-or-nothing"),
+        )
+        .await?,
+    ))
+}
+
+/// Claims with anomalies for the caller's people, and whether each is held for review.
+#[utoipa::path(get, path = "/api/v1/anomalies", security(("bearer" = [])),
+    responses((status = 200, body = [ibis_store::spending::FlaggedClaim]), (status = 403, body = ErrorBody)))]
+async fn anomalies(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<ibis_store::spending::FlaggedClaim>>, ApiError> {
+    Ok(Json(spending::flagged(&state, &caller).await?))
+}
+
+/// The case manager's decision on a held claim.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimReview {
+    /// Approve (pay it) or refuse (release the reservation).
+    pub approve: bool,
+    /// Why.
+    pub note: String,
+}
+
+/// Approves or refuses a claim held for review.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/review", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ClaimReview,
+    responses((status = 200, body = BudgetBalances), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn review_claim(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    JsonBody(input): JsonBody<ClaimReview>,
+) -> Result<Json<BudgetBalances>, ApiError> {
+    Ok(Json(
+        spending::review_claim(&state, &caller, id, input.approve, &input.note).await?,
+    ))
+}
+
+/// Closes a budget's period (approvers): what is unspent is returned.
+#[utoipa::path(post, path = "/api/v1/decisions/{id}/close", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = BudgetBalances), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn close_budget(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<BudgetBalances>, ApiError> {
+    Ok(Json(spending::close_budget(&state, &caller, id).await?))
+}
+
 /// The OpenAPI paths of spending.
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -281,8 +375,12 @@ async fn run_file(
         prepare_run,
         get_run,
         move_run,
-        run_file
+        run_file,
+        bulk,
+        anomalies,
+        review_claim,
+        close_budget
     ),
-    components(schemas(CheckOut, Dispute, RunInput, RunAction))
+    components(schemas(CheckOut, Dispute, RunInput, RunAction, ClaimReview))
 )]
 pub struct SpendingDoc;
