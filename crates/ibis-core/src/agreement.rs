@@ -34,6 +34,88 @@ pub struct AgreementInput {
     pub period_to: String,
     /// Units a month, at most three decimals (`7.5`); at most the plan line's quantity.
     pub quantity_per_month: String,
+    /// Who is paid: the provider (the default), the person against receipts (direct
+    /// payment), or a third-party administrator.
+    #[serde(default)]
+    pub payee: Option<PayeeInput>,
+}
+
+/// Who is paid for an agreement, as submitted.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PayeeInput {
+    /// `provider`, `person` or `administrator`.
+    pub mode: String,
+    /// The account holder's name (the person or the administrator).
+    pub name: Option<String>,
+    /// The account to pay (for `person` and `administrator`).
+    pub iban: Option<String>,
+}
+
+crate::coded_enum!(
+    /// How an agreement is paid (system.md capability 6).
+    PaymentMode, "mode", {
+        /// The municipality pays the provider (the default).
+        Provider = "provider",
+        /// Direct payment: the person is reimbursed against receipts.
+        Person = "person",
+        /// A third-party administrator is paid and pays on.
+        Administrator = "administrator",
+    }
+);
+
+/// Who is paid for an agreement, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payee {
+    /// The mode.
+    pub mode: PaymentMode,
+    /// The account holder, for direct payment and administrators.
+    pub name: Option<String>,
+    /// Their account, for direct payment and administrators.
+    pub iban: Option<String>,
+}
+
+impl Default for Payee {
+    fn default() -> Self {
+        Payee {
+            mode: PaymentMode::Provider,
+            name: None,
+            iban: None,
+        }
+    }
+}
+
+impl PayeeInput {
+    /// Checks the payee: direct payment and administrators need a name and a valid IBAN.
+    pub fn check(&self, errors: &mut Vec<FieldError>) -> Option<Payee> {
+        let mode = crate::registry::coded::<PaymentMode>("payee.mode", &self.mode, errors)?;
+        if mode == PaymentMode::Provider {
+            return Some(Payee::default());
+        }
+        let name = crate::registry::optional_text("payee.name", self.name.as_deref(), 70, errors);
+        if name.is_none() {
+            errors.push(FieldError::new(
+                "payee.name",
+                "is required when someone other than the provider is paid",
+            ));
+        }
+        let iban = match self.iban.as_deref().map(crate::sepa::Iban::parse) {
+            Some(Ok(i)) => Some(i.to_string()),
+            Some(Err(e)) => {
+                errors.push(FieldError::new("payee.iban", e.to_string()));
+                None
+            }
+            None => {
+                errors.push(FieldError::new(
+                    "payee.iban",
+                    "is required when someone other than the provider is paid",
+                ));
+                None
+            }
+        };
+        Some(Payee { mode, name, iban })
+    }
 }
 
 /// What an agreement is checked against: the plan it belongs to and the tariff.
@@ -76,6 +158,9 @@ pub struct Agreement {
     /// What the person pays per unit: the agreed price less the covered price (zero when the
     /// agreed price is within the tariff).
     pub co_payment_per_unit: UnitPrice,
+    /// Who is paid (absent in agreements kept before payment modes: the provider).
+    #[serde(default)]
+    pub payee: Payee,
 }
 
 /// Splits an agreed price at a tariff ceiling: `(covered, co_payment)` with
@@ -257,8 +342,14 @@ impl AgreementInput {
                 ));
             }
         }
-        match (line, price, period, quantity) {
-            (Some(_), Some(price), Some(period), Some(quantity_per_month)) if errors.is_empty() => {
+        let payee = match &self.payee {
+            None => Some(Payee::default()),
+            Some(p) => p.check(&mut errors),
+        };
+        match (line, price, period, quantity, payee) {
+            (Some(_), Some(price), Some(period), Some(quantity_per_month), Some(payee))
+                if errors.is_empty() =>
+            {
                 let (covered_price, co_payment_per_unit) = split_price(price, ctx.tariff_price);
                 Ok(Agreement {
                     plan_line: self.plan_line,
@@ -270,6 +361,7 @@ impl AgreementInput {
                     tariff_price: ctx.tariff_price,
                     covered_price,
                     co_payment_per_unit,
+                    payee,
                 })
             }
             _ => Err(errors),
@@ -311,6 +403,7 @@ mod tests {
 
     fn input() -> AgreementInput {
         AgreementInput {
+            payee: None,
             plan_line: 0,
             provider_id: 7,
             service: "consultations".into(),
@@ -353,6 +446,7 @@ mod tests {
     fn every_problem_is_named() {
         let l = lines();
         let i = AgreementInput {
+            payee: None,
             provider_id: 8,
             service: "day-centre".into(),
             unit_price_eur: "1.00001".into(),
@@ -415,6 +509,42 @@ mod tests {
         assert_eq!(
             b + p,
             line_amount("6.1795".parse().unwrap(), "0.333".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn a_direct_payment_needs_the_persons_account() {
+        let mut i = input();
+        i.payee = Some(PayeeInput {
+            mode: "person".into(),
+            name: Some("Anna Bērziņa".into()),
+            iban: None,
+        });
+        let e = i.check(&ctx(&lines())).unwrap_err();
+        assert!(e.iter().any(|f| f.field == "payee.iban"), "{e:?}");
+        i.payee = Some(PayeeInput {
+            mode: "person".into(),
+            name: Some("Anna Bērziņa".into()),
+            iban: Some("LV80 BANK 0000 4351 9500 1".into()),
+        });
+        let a = i.check(&ctx(&lines())).unwrap();
+        assert_eq!(a.payee.mode, PaymentMode::Person);
+        assert_eq!(a.payee.iban.as_deref(), Some("LV80BANK0000435195001"));
+        i.payee = Some(PayeeInput {
+            mode: "bank".into(),
+            name: None,
+            iban: None,
+        });
+        assert!(i
+            .check(&ctx(&lines()))
+            .unwrap_err()
+            .iter()
+            .any(|f| f.field == "payee.mode"));
+        i.payee = None;
+        assert_eq!(
+            i.check(&ctx(&lines())).unwrap().payee,
+            Payee::default(),
+            "the provider is paid by default"
         );
     }
 }

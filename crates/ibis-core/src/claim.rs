@@ -361,6 +361,10 @@ pub struct ClaimLine {
     pub unit_price: UnitPrice,
     /// The visit it is for, if there is one.
     pub visit_id: Option<i64>,
+    /// For direct payment to the person: the receipt the claim is reimbursed against (its
+    /// number and issuer).
+    #[serde(default)]
+    pub receipt: Option<String>,
 }
 
 /// A claim line as submitted (the JSON API; the CSV upload reads the same fields).
@@ -381,6 +385,10 @@ pub struct ClaimLineInput {
     /// The visit, if any.
     #[serde(default)]
     pub visit_id: Option<i64>,
+    /// For direct payment to the person: the receipt the claim is reimbursed against (its
+    /// number and issuer).
+    #[serde(default)]
+    pub receipt: Option<String>,
 }
 
 /// Most characters of an idempotency key.
@@ -447,6 +455,8 @@ impl ClaimLineInput {
                 format!("{v} is not a visit identifier (a positive number)"),
             ));
         }
+        let receipt =
+            crate::registry::optional_text("receipt", self.receipt.as_deref(), 200, &mut errors);
         match (service_date, quantity, unit_price) {
             (Some(service_date), Some(quantity), Some(unit_price)) if errors.is_empty() => {
                 Ok(ClaimLine {
@@ -456,6 +466,7 @@ impl ClaimLineInput {
                     quantity,
                     unit_price,
                     visit_id: self.visit_id,
+                    receipt,
                 })
             }
             _ => Err(errors),
@@ -484,6 +495,9 @@ pub struct AgreementTerms {
     pub covered_price: UnitPrice,
     /// Units a month.
     pub quantity_per_month: Quantity,
+    /// Who is paid; a direct payment to the person needs a receipt for every claim.
+    #[serde(default)]
+    pub payment_mode: Option<crate::agreement::PaymentMode>,
 }
 
 impl AgreementTerms {
@@ -499,6 +513,7 @@ impl AgreementTerms {
             price: a.price,
             covered_price: a.covered_price,
             quantity_per_month: a.quantity_per_month,
+            payment_mode: Some(a.payee.mode),
         }
     }
 }
@@ -608,6 +623,8 @@ crate::coded_enum!(
         NoQuantity = "no-quantity",
         /// The idempotency key was used before for a different claim.
         IdempotencyKeyReused = "idempotency-key-reused",
+        /// A direct payment to the person is reimbursed only against a receipt.
+        NoReceipt = "no-receipt",
     }
 );
 
@@ -804,6 +821,13 @@ pub fn decide(line: &ClaimLine, ctx: &ClaimContext) -> ClaimOutcome {
             },
         ),
         Some(a) => {
+            if a.payment_mode == Some(crate::agreement::PaymentMode::Person) && line.receipt.is_none() {
+                refuse(
+                    &mut reasons,
+                    RefusalCode::NoReceipt,
+                    format!("agreement {} is paid directly to the person, who is reimbursed only against a receipt: give its number", a.id),
+                );
+            }
             if !a.period.contains(d) {
                 refuse(
                     &mut reasons,
@@ -1051,6 +1075,7 @@ mod tests {
 
     fn terms() -> AgreementTerms {
         AgreementTerms {
+            payment_mode: None,
             id: 11,
             person_id: 1,
             provider_id: 7,
@@ -1106,6 +1131,7 @@ mod tests {
 
     fn line() -> ClaimLine {
         ClaimLine {
+            receipt: None,
             idempotency_key: "k-1".into(),
             agreement_id: 11,
             service_date: date!(2026 - 03 - 10),
@@ -1162,6 +1188,7 @@ mod tests {
         c.plan_active = vec![];
         c.remaining_balance = Money::from_cents(1000);
         let l = ClaimLine {
+            receipt: None,
             quantity: "11".parse().unwrap(),
             unit_price: "6.50".parse().unwrap(),
             ..line()
@@ -1193,6 +1220,7 @@ mod tests {
             d.reasons[4].message
         );
         let l = ClaimLine {
+            receipt: None,
             service_date: date!(2026 - 07 - 01),
             ..line()
         };
@@ -1214,6 +1242,7 @@ mod tests {
     fn respite_over_thirty_days_a_year_is_refused() {
         let mut c = ctx();
         c.agreement = Some(AgreementTerms {
+            payment_mode: None,
             service: "respite".into(),
             unit: Unit::Day,
             quantity_per_month: "5".parse().unwrap(),
@@ -1231,6 +1260,7 @@ mod tests {
             used: "29".parse().unwrap(),
         }];
         let l = ClaimLine {
+            receipt: None,
             quantity: "2".parse().unwrap(),
             visit_id: None,
             unit_price: "5.00".parse().unwrap(),
@@ -1240,6 +1270,7 @@ mod tests {
         assert_eq!(codes(&d).0, vec!["over-cap"]);
         assert!(d.reasons[0].message.contains("30 a year (2026)"));
         let l = ClaimLine {
+            receipt: None,
             quantity: "1".parse().unwrap(),
             ..l
         };
@@ -1258,6 +1289,7 @@ mod tests {
         );
         // Same key, different content: refused.
         let changed = ClaimLine {
+            receipt: None,
             quantity: "2".parse().unwrap(),
             ..line()
         };
@@ -1265,6 +1297,7 @@ mod tests {
         assert_eq!(codes(&d).0, vec!["idempotency-key-reused"]);
         // New key, same visit: accepted but flagged and held.
         let again = ClaimLine {
+            receipt: None,
             idempotency_key: "k-2".into(),
             ..line()
         };
@@ -1283,6 +1316,7 @@ mod tests {
         let mut c = ctx();
         c.visit = Some(visit(5, datetime!(2026-03-10 10:00), 40));
         let l = ClaimLine {
+            receipt: None,
             quantity: "0.75".parse().unwrap(),
             ..line()
         };
@@ -1294,6 +1328,7 @@ mod tests {
             .contains("lasted 40 minutes (2026-03-10 10:00-10:40)"));
         // 0.667 hours for 40 minutes is fine.
         let l = ClaimLine {
+            receipt: None,
             quantity: "0.667".parse().unwrap(),
             ..line()
         };
@@ -1322,6 +1357,7 @@ mod tests {
         // No visit, an unknown visit, an open visit, a disputed visit, a visit of another person.
         let mut c = ctx();
         let l = ClaimLine {
+            receipt: None,
             visit_id: None,
             ..line()
         };
@@ -1377,6 +1413,7 @@ mod tests {
     #[test]
     fn claim_input_names_every_field() {
         let i = ClaimLineInput {
+            receipt: None,
             idempotency_key: "".into(),
             agreement_id: 0,
             service_date: "2026-02-30".into(),
@@ -1396,6 +1433,27 @@ mod tests {
                 "unit_price_eur",
                 "visit_id"
             ]
+        );
+    }
+
+    #[test]
+    fn a_direct_payment_is_reimbursed_only_against_a_receipt() {
+        let mut c = ctx();
+        c.agreement.as_mut().unwrap().payment_mode = Some(crate::agreement::PaymentMode::Person);
+        let d = decided(decide(&line(), &c));
+        assert!(!d.accepted);
+        assert!(
+            d.reasons.iter().any(|r| r.code == RefusalCode::NoReceipt),
+            "{d:?}"
+        );
+        let with_receipt = ClaimLine {
+            receipt: Some("SIA Aptieka, čeks 0042".into()),
+            ..line()
+        };
+        let d = decided(decide(&with_receipt, &c));
+        assert!(
+            !d.reasons.iter().any(|r| r.code == RefusalCode::NoReceipt),
+            "{d:?}"
         );
     }
 }

@@ -220,6 +220,7 @@ fn check_fields(f: &[String]) -> Result<ClaimLine, Vec<FieldError>> {
             quantity,
             unit_price,
             visit_id,
+            receipt: None,
         }),
         _ => Err(errors),
     }

@@ -73,6 +73,7 @@ fn a_month_of_support_person_hours_from_agreement_to_the_bank_file() {
     }];
     let plan_period = Period::new(date!(2026 - 04 - 01), date!(2026 - 10 - 01)).unwrap();
     let agreement = AgreementInput {
+        payee: None,
         plan_line: 0,
         provider_id: 41,
         service: "support-person".into(),
@@ -139,6 +140,7 @@ fn a_month_of_support_person_hours_from_agreement_to_the_bank_file() {
         let id = i64::try_from(i).unwrap() + 100;
         let v = visit(id, start, 270);
         let line = ClaimLine {
+            receipt: None,
             idempotency_key: format!("apr-{day}"),
             agreement_id: 9,
             service_date: start.date(),
@@ -154,6 +156,7 @@ fn a_month_of_support_person_hours_from_agreement_to_the_bank_file() {
     }
     // 18 hours used; 2.5 more would pass the 20-hour cap.
     let over = ClaimLine {
+        receipt: None,
         idempotency_key: "apr-28".into(),
         agreement_id: 9,
         service_date: date!(2026 - 04 - 28),
@@ -174,6 +177,7 @@ fn a_month_of_support_person_hours_from_agreement_to_the_bank_file() {
     assert_eq!(ledger.len(), before);
     // Two hours without a visit: accepted, held for review, then approved.
     let held = ClaimLine {
+        receipt: None,
         idempotency_key: "apr-29".into(),
         agreement_id: 9,
         service_date: date!(2026 - 04 - 29),
@@ -281,6 +285,7 @@ fn cap() -> Cap {
 
 fn terms() -> AgreementTerms {
     AgreementTerms {
+        payment_mode: None,
         id: 3,
         person_id: 1,
         provider_id: 41,
@@ -335,6 +340,7 @@ proptest! {
                 Op::Claim { milli, price_cents, with_visit } => {
                     n += 1;
                     let line = ClaimLine {
+            receipt: None,
                         idempotency_key: format!("k{n}"),
                         agreement_id: 3,
                         service_date: date!(2026 - 04 - 15),

@@ -160,6 +160,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_guards: include_str!("../migrations/sqlite/0004_guards.sql"),
         postgres_guards: include_str!("../migrations/postgres/0004_guards.sql"),
     },
+    Migration {
+        version: 5,
+        schema: include_str!("../migrations/0005_payees.sql"),
+        sqlite_guards: include_str!("../migrations/sqlite/0005_guards.sql"),
+        postgres_guards: include_str!("../migrations/postgres/0005_guards.sql"),
+    },
 ];
 
 impl Migration {

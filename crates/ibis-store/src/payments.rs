@@ -105,6 +105,7 @@ impl Store {
         .map(|r| text(r, "budget_line"))
         .collect::<Result<Vec<String>>>()?;
         let mut items = Vec::new();
+        let mut payees = Vec::new();
         for line in lines {
             let ledger = ledger_tx(&mut tx, &line).await?;
             for (ref_id, amount) in payables(&ledger, &line) {
@@ -115,12 +116,19 @@ impl Store {
                 if taken.is_some() {
                     continue;
                 }
-                let provider: i64 = sqlx::query("SELECT provider_id FROM claims WHERE budget_line = $1 AND $2 = 'claim:' || CAST(provider_id AS TEXT) || ':' || idempotency_key")
-                    .bind(&line)
-                    .bind(&ref_id)
-                    .fetch_one(&mut *tx.tx)
-                    .await?
-                    .try_get(0)?;
+                let claim = sqlx::query(
+                    "SELECT c.provider_id, a.data FROM claims c JOIN agreements a ON a.id = c.agreement_id \
+                     WHERE c.budget_line = $1 AND $2 = 'claim:' || CAST(c.provider_id AS TEXT) || ':' || c.idempotency_key",
+                )
+                .bind(&line)
+                .bind(&ref_id)
+                .fetch_one(&mut *tx.tx)
+                .await?;
+                let provider: i64 = claim.try_get(0)?;
+                let agreement: ibis_core::agreement::Agreement =
+                    serde_json::from_str(&text(&claim, "data")?)
+                        .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+                payees.push(agreement.payee);
                 items.push((line.clone(), ref_id, provider, amount));
             }
         }
@@ -163,13 +171,19 @@ impl Store {
         .fetch_one(&mut *tx.tx)
         .await?
         .try_get(0)?;
-        for (line, ref_id, provider, amount) in &items {
-            sqlx::query("INSERT INTO run_items (run_id, budget_line, ref_id, provider_id, amount_cents) VALUES ($1, $2, $3, $4, $5)")
+        for ((line, ref_id, provider, amount), payee) in items.iter().zip(&payees) {
+            sqlx::query(
+                "INSERT INTO run_items (run_id, budget_line, ref_id, provider_id, amount_cents, payee_mode, payee_name, payee_iban) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
                 .bind(id)
                 .bind(line)
                 .bind(ref_id)
                 .bind(provider)
                 .bind(amount.cents())
+                .bind(payee.mode.code())
+                .bind(&payee.name)
+                .bind(&payee.iban)
                 .execute(&mut *tx.tx)
                 .await?;
         }
@@ -214,7 +228,9 @@ impl Store {
                 .bind(id)
                 .fetch_all(&mut *tx.tx)
                 .await?;
-                let mut by_provider: std::collections::BTreeMap<i64, Money> =
+                // One transfer per payee: each provider, each person reimbursed directly, each
+                // third-party administrator.
+                let mut by_payee: std::collections::BTreeMap<(String, String), (String, Money)> =
                     std::collections::BTreeMap::new();
                 for item in &items {
                     let line = text(item, "budget_line")?;
@@ -226,32 +242,50 @@ impl Store {
                         .find(|(r, _)| r == &ref_id)
                         .map(|(_, a)| a);
                     if due != Some(amount) {
-                        return Err(StoreError::invalid("run", format!("claim {ref_id} is no longer payable as {amount}; cancel the run and prepare a new one")));
+                        return Err(StoreError::invalid(
+                            "run",
+                            format!("claim {ref_id} is no longer payable as {amount}; cancel the run and prepare a new one"),
+                        ));
                     }
                     append_entries(
                         &mut tx,
                         &[Entry::new(EntryKind::Payment, on, amount, &line, &ref_id)],
                     )
                     .await?;
-                    *by_provider
-                        .entry(int(item, "provider_id")?)
-                        .or_insert(Money::ZERO) += amount;
+                    let provider_id = int(item, "provider_id")?;
+                    let (key, name, iban) = match text(item, "payee_mode")?.as_str() {
+                        "provider" => {
+                            let p = sqlx::query("SELECT name, iban FROM providers WHERE id = $1")
+                                .bind(provider_id)
+                                .fetch_one(&mut *tx.tx)
+                                .await?;
+                            let iban = opt_text(&p, "iban")?.ok_or_else(|| {
+                                StoreError::invalid("run", format!("provider {provider_id} has no account (IBAN); add it before release"))
+                            })?;
+                            (format!("P{provider_id}"), text(&p, "name")?, iban)
+                        }
+                        mode => {
+                            let iban = opt_text(item, "payee_iban")?.unwrap_or_default();
+                            let tag = if mode == "person" { "D" } else { "A" };
+                            (
+                                format!("{tag}{}", &iban[iban.len().saturating_sub(8)..]),
+                                opt_text(item, "payee_name")?.unwrap_or_default(),
+                                iban,
+                            )
+                        }
+                    };
+                    by_payee.entry((key, iban)).or_insert((name, Money::ZERO)).1 += amount;
                 }
-                let mut payments = Vec::new();
-                for (provider_id, amount) in by_provider {
-                    let p = sqlx::query("SELECT name, iban FROM providers WHERE id = $1")
-                        .bind(provider_id)
-                        .fetch_one(&mut *tx.tx)
-                        .await?;
-                    let iban = opt_text(&p, "iban")?.ok_or_else(|| StoreError::invalid("run", format!("provider {provider_id} has no account (IBAN); add it before release")))?;
-                    payments.push(Payment {
-                        end_to_end_id: format!("R{id}-P{provider_id}"),
-                        creditor_name: text(&p, "name")?,
+                let payments = by_payee
+                    .into_iter()
+                    .map(|((key, iban), (name, amount))| Payment {
+                        end_to_end_id: format!("R{id}-{key}"),
+                        creditor_name: name,
                         creditor_iban: iban,
                         amount,
                         remittance: format!("ibis {} individual budget services", run.msg_id),
-                    });
-                }
+                    })
+                    .collect();
                 let sepa = PaymentRun {
                     msg_id: run.msg_id.clone(),
                     created_at: now,

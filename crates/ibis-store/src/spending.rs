@@ -477,7 +477,7 @@ impl Store {
             .map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
         let inserted = sqlx::query(
             "INSERT INTO claims (provider_id, idempotency_key, agreement_id, person_id, budget_line, service_date, quantity_milli, unit_price_e4, visit_id, \
-             accepted, needs_review, amount_cents, co_payment_cents, decision, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+             accepted, needs_review, amount_cents, co_payment_cents, decision, created_at, receipt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         )
         .bind(provider_id)
         .bind(&line.idempotency_key)
@@ -494,6 +494,7 @@ impl Store {
         .bind(decision.co_payment.cents())
         .bind(decision_json.to_string())
         .bind(now_text())
+        .bind(&line.receipt)
         .fetch_one(&mut *tx.tx)
         .await;
         let claim_id: i64 = match inserted {

@@ -165,7 +165,9 @@ pub async fn visit_action(
         .await?)
 }
 
-/// Decides one claim line of the caller's provider.
+/// Decides one claim line: provider staff claim for their provider; for an agreement paid
+/// directly to the person, the person's social worker claims the reimbursement against the
+/// receipt.
 pub async fn claim(
     state: &AppState,
     caller: &Caller,
@@ -173,6 +175,16 @@ pub async fn claim(
 ) -> Result<ClaimResult, ApiError> {
     let provider_id = match (caller.user.role, caller.user.provider_id) {
         (Role::Provider, Some(p)) => p,
+        (Role::SocialWorker, _) => {
+            let a = state
+                .store
+                .agreement(&caller.scope(), input.agreement_id)
+                .await?;
+            if a.agreement.payee.mode != ibis_core::agreement::PaymentMode::Person {
+                return Err(ApiError::forbidden("the provider claims for this agreement; a social worker claims only direct payments to the person"));
+            }
+            a.provider_id
+        }
         _ => return Err(ApiError::forbidden("only provider staff send claims")),
     };
     let line = input.check().map_err(ApiError::invalid)?;

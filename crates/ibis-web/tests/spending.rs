@@ -646,3 +646,140 @@ async fn bulk_upload_review_and_period_close_on_sqlite() {
 async fn bulk_upload_review_and_period_close_on_postgres() {
     bulk_review_and_close(true).await;
 }
+
+async fn payment_modes(postgres: bool) {
+    let s = start(postgres).await;
+    let (_, pid, _did, provider_id) = active_plan(&s).await;
+    let sw = s.token("sw-ogre").await;
+    let prov = s.token("provider-ogre").await;
+    let admin_iban = ibis_core::sepa::Iban::from_bban("LV", "HABA0000000000001")
+        .unwrap()
+        .to_string();
+    let agree = |payee: Value| json!({"plan_line": 0, "provider_id": provider_id, "service": "mentor", "unit_price_eur": "5.00", "period_from": "2026-06-01", "period_to": "2026-12-01", "quantity_per_month": "4", "payee": payee});
+    let (st, v) = s
+        .post(
+            &sw,
+            &format!("/api/v1/plans/{pid}/agreements"),
+            agree(json!({"mode": "person", "name": "Roberts Liepiņš"})),
+        )
+        .await;
+    assert_eq!(
+        (st, v["error"]["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("payee.iban"))
+    );
+    let (st, direct) = s.post(&sw, &format!("/api/v1/plans/{pid}/agreements"), agree(json!({"mode": "person", "name": "Roberts Liepiņš", "iban": "LV80BANK0000435195001"}))).await;
+    assert_eq!(st, StatusCode::CREATED, "{direct}");
+    let (st, admin) = s
+        .post(
+            &sw,
+            &format!("/api/v1/plans/{pid}/agreements"),
+            agree(json!({"mode": "administrator", "name": "Biedrība Palīgs", "iban": admin_iban})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{admin}");
+    let (direct, admin) = (
+        direct["id"].as_i64().unwrap(),
+        admin["id"].as_i64().unwrap(),
+    );
+
+    // Direct payment: the social worker claims the reimbursement, only against a receipt.
+    let (_, r) = s
+        .post(
+            &sw,
+            "/api/v1/claims",
+            claim("d-1", direct, "2026-06-10", "2", "5.00"),
+        )
+        .await;
+    assert!(
+        r["decision"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["code"] == "no-receipt"),
+        "{r}"
+    );
+    let mut with_receipt = claim("d-2", direct, "2026-06-11", "2", "5.00");
+    with_receipt["receipt"] = json!("Mentore A. Kalna kvīts Nr. 17");
+    let (st, r) = s.post(&sw, "/api/v1/claims", with_receipt).await;
+    assert_eq!(
+        (st, r["decision"]["accepted"].as_bool()),
+        (StatusCode::CREATED, Some(true)),
+        "{r}"
+    );
+    // The administrator's agreement is claimed by the provider as usual; a social worker may not.
+    assert_eq!(
+        s.post(
+            &sw,
+            "/api/v1/claims",
+            claim("a-0", admin, "2026-06-12", "2", "5.00")
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let (_, r) = s
+        .post(
+            &prov,
+            "/api/v1/claims",
+            claim("a-1", admin, "2026-06-12", "2", "5.00"),
+        )
+        .await;
+    assert_eq!(r["decision"]["accepted"], true, "{r}");
+    // Both are held (no visit); the case manager approves them.
+    let (_, flagged) = s.get(&sw, "/api/v1/anomalies").await;
+    for f in flagged
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["held"] == true)
+    {
+        let (st, _) = s
+            .post(
+                &sw,
+                &format!("/api/v1/claims/{}/review", f["claim_id"]),
+                json!({"approve": true, "note": "Receipt and timesheet checked."}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+    }
+    // One run pays the person and the administrator, each to their own account.
+    let approver = s.token("approver-ogre").await;
+    let tomorrow = (ibis_web::today() + time::Duration::days(1)).to_string();
+    let (st, run) = s.post(&approver, "/api/v1/payment-runs", json!({"debtor_name": "Ogres novada pašvaldība", "debtor_iban": "LV80BANK0000435195001", "execution_date": tomorrow})).await;
+    assert_eq!(st, StatusCode::CREATED, "{run}");
+    let rid = run["id"].as_i64().unwrap();
+    s.post(
+        &sw,
+        &format!("/api/v1/payment-runs/{rid}/state"),
+        json!({"action": "review"}),
+    )
+    .await;
+    let (st, released) = s
+        .post(
+            &approver,
+            &format!("/api/v1/payment-runs/{rid}/state"),
+            json!({"action": "release"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{released}");
+    let xml = released["xml"].as_str().unwrap();
+    assert!(
+        xml.contains("<NbOfTxs>2</NbOfTxs>") && xml.contains("<CtrlSum>20.00</CtrlSum>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<Nm>Roberts Liepins</Nm>")
+            && xml.contains(&format!("<IBAN>{admin_iban}</IBAN>")),
+        "{xml}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_payment_and_administrator_on_sqlite() {
+    payment_modes(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_payment_and_administrator_on_postgres() {
+    payment_modes(true).await;
+}

@@ -1,0 +1,2 @@
+-- PostgreSQL: nothing more to guard in this migration.
+SELECT 1;

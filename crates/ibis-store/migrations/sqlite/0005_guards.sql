@@ -1,0 +1,2 @@
+-- SQLite: nothing more to guard in this migration.
+SELECT 1;
