@@ -44,6 +44,20 @@ fn parse_decimal(s: &str, max_scale: u32) -> Result<Decimal, AmountError> {
     Ok(d)
 }
 
+/// `value` normalised, if it is zero or more with at most `max_scale` decimals.
+fn non_negative(value: Decimal, max_scale: u32) -> Result<Decimal, AmountError> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(AmountError::Negative(value.to_string()));
+    }
+    if value.normalize().scale() > max_scale {
+        return Err(AmountError::TooPrecise {
+            given: value.to_string(),
+            max: max_scale,
+        });
+    }
+    Ok(value.normalize())
+}
+
 /// Rounds a euro value to whole cents, half up (a half cent goes away from zero).
 /// This is the only rounding rule in ibis.
 pub fn round_half_up(value: Decimal) -> Money {
@@ -193,16 +207,7 @@ impl UnitPrice {
 
     /// A price from an exact decimal; refused if negative or too precise.
     pub fn new(value: Decimal) -> Result<Self, AmountError> {
-        if value.is_sign_negative() && !value.is_zero() {
-            return Err(AmountError::Negative(value.to_string()));
-        }
-        if value.normalize().scale() > Self::MAX_DECIMALS {
-            return Err(AmountError::TooPrecise {
-                given: value.to_string(),
-                max: Self::MAX_DECIMALS,
-            });
-        }
-        Ok(UnitPrice(value.normalize()))
+        non_negative(value, Self::MAX_DECIMALS).map(UnitPrice)
     }
 
     /// A whole-cent price.
@@ -281,16 +286,7 @@ impl Quantity {
 
     /// A quantity from an exact decimal; refused if negative or too precise.
     pub fn new(value: Decimal) -> Result<Self, AmountError> {
-        if value.is_sign_negative() && !value.is_zero() {
-            return Err(AmountError::Negative(value.to_string()));
-        }
-        if value.normalize().scale() > Self::MAX_DECIMALS {
-            return Err(AmountError::TooPrecise {
-                given: value.to_string(),
-                max: Self::MAX_DECIMALS,
-            });
-        }
-        Ok(Quantity(value.normalize()))
+        non_negative(value, Self::MAX_DECIMALS).map(Quantity)
     }
 
     /// A whole number of units.

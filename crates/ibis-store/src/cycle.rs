@@ -16,16 +16,8 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::registry::{person_in_scope_tx, Person};
-use crate::sql::{date_text, int, now_text, opt_int, opt_text, parse_date, text};
+use crate::sql::{date_text, decode, encode, int, now_text, opt_int, opt_text, parse_date, text};
 use crate::{audit, Auditor, Result, Store, StoreError, WriteTx};
-
-fn decode<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
-    serde_json::from_str(s).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))
-}
-
-fn encode<T: Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))
-}
 
 /// An assessment as kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -502,18 +494,13 @@ impl Store {
         scope: &Scope,
         person_id: i64,
     ) -> Result<Vec<AssessmentRow>> {
-        if !self.person_in_scope(scope, person_id).await? {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query(
+        self.person_rows(
+            scope,
+            person_id,
             "SELECT * FROM assessments WHERE person_id = $1 ORDER BY assessed_on DESC, id DESC",
+            assessment_row,
         )
-        .bind(person_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(assessment_row)
-        .collect()
+        .await
     }
 
     /// The users who broker or support a person (they may not approve the person's budget).
@@ -638,16 +625,7 @@ impl Store {
 
     /// A person's decisions, newest first (without their requests for review).
     pub async fn decisions_of(&self, scope: &Scope, person_id: i64) -> Result<Vec<DecisionRow>> {
-        if !self.person_in_scope(scope, person_id).await? {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query("SELECT * FROM budget_decisions WHERE person_id = $1 ORDER BY period_from DESC, id DESC")
-            .bind(person_id)
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(decision_row)
-            .collect()
+        self.person_rows(scope, person_id, "SELECT * FROM budget_decisions WHERE person_id = $1 ORDER BY period_from DESC, id DESC", decision_row).await
     }
 
     /// The decision in force for a person on a day: the latest decided whose period holds the

@@ -582,6 +582,27 @@ impl Store {
         tx.commit().await
     }
 
+    /// The rows `sql` returns for one person (`$1` is the person's id), if the person is in
+    /// scope; otherwise `NotFound`, as for a person who does not exist.
+    pub(crate) async fn person_rows<T>(
+        &self,
+        scope: &Scope,
+        person_id: i64,
+        sql: &str,
+        map: fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        if !self.person_in_scope(scope, person_id).await? {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(sql)
+            .bind(person_id)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(map)
+            .collect()
+    }
+
     /// Whether a person is in scope (without reading or auditing the record).
     pub async fn person_in_scope(&self, scope: &Scope, id: i64) -> Result<bool> {
         let sql = format!(

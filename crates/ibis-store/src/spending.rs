@@ -23,17 +23,10 @@ use sqlx::Row;
 
 use crate::registry::person_in_scope_tx;
 use crate::sql::{
-    boolean, date_text, int, is_unique_violation, now_text, opt_int, parse_date, text,
+    boolean, date_text, decode, encode, int, is_unique_violation, now_text, opt_int, parse_date,
+    text,
 };
 use crate::{audit, Auditor, Engine, Result, Store, StoreError, WriteTx};
-
-fn decode<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
-    serde_json::from_str(s).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))
-}
-
-fn encode<T: Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))
-}
 
 /// The ledger account of a budget decision.
 pub fn budget_line(decision_id: i64) -> String {
@@ -378,16 +371,13 @@ impl Store {
 
     /// A person's visits, newest first.
     pub async fn visits_of(&self, scope: &Scope, person_id: i64) -> Result<Vec<Visit>> {
-        if !self.person_in_scope(scope, person_id).await? {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query("SELECT * FROM visits WHERE person_id = $1 ORDER BY start_at DESC, id DESC")
-            .bind(person_id)
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(visit_of)
-            .collect()
+        self.person_rows(
+            scope,
+            person_id,
+            "SELECT * FROM visits WHERE person_id = $1 ORDER BY start_at DESC, id DESC",
+            visit_of,
+        )
+        .await
     }
 
     /// Decides one claim line of a provider in one transaction: loads what the decision needs

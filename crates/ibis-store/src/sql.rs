@@ -125,3 +125,13 @@ pub struct Page<T> {
     /// The offset used.
     pub offset: i64,
 }
+
+/// Reads a JSON column into a type.
+pub fn decode<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))
+}
+
+/// Writes a value as JSON text for a column.
+pub fn encode<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))
+}
