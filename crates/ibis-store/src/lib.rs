@@ -23,6 +23,7 @@ pub mod reference;
 pub mod registry;
 pub mod spending;
 pub mod sql;
+pub mod statements;
 
 pub use audit::{AuditEntry, Auditor};
 pub use sql::{now_text, Page, PageRequest};

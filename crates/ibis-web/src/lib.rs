@@ -18,6 +18,7 @@ pub mod extract;
 pub mod json;
 pub mod pages;
 pub mod spending;
+pub mod statements;
 
 /// Largest request body accepted (1 MiB); larger bodies get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;

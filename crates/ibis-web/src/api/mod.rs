@@ -27,6 +27,7 @@ use crate::AppState;
 
 pub mod cycle;
 pub mod spending;
+pub mod statements;
 
 /// The API's routes.
 pub fn routes() -> Router<AppState> {
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/audit", get(audit))
         .merge(cycle::routes())
         .merge(spending::routes())
+        .merge(statements::routes())
 }
 
 /// The OpenAPI document.
@@ -98,6 +100,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(cycle::CycleDoc::openapi());
     doc.merge(spending::SpendingDoc::openapi());
+    doc.merge(statements::StatementsDoc::openapi());
     doc
 }
 

@@ -16,6 +16,9 @@
 //! | `/decisions/{id}[/notice\|/notice.txt\|/review-requests\|/plans/new]` | decisions, notices, requests for review (see [`decisions`]) |
 //! | `/plans/{id}[/edit\|/sign\|/state\|/goal-reviews\|/compare]` | support plans (see [`plans`]) |
 //! | `GET /worklist` | what is due (see [`worklist`]) |
+//! | `GET /my-budget`, `POST /my-budget/visits/{id}/confirm\|dispute` | the person's own budget, statement and visits (see [`mybudget`]) |
+//! | `GET /decisions/{id}/statement?month=` | a budget's monthly statement (see [`mybudget`]) |
+//! | `GET /my-clients`, `POST /my-clients/claims\|visits\|visits/{id}/check-out` | provider staff: agreements, claims, visits, statement (see [`provider_pages`]) |
 //! | `GET /static/ibis.css`, `GET /static/logo.svg` | static files |
 
 use axum::routing::{get, post};
@@ -30,8 +33,10 @@ pub mod decisions;
 pub mod forms;
 mod home;
 pub mod i18n;
+pub mod mybudget;
 mod people;
 pub mod plans;
+pub mod provider_pages;
 mod providers;
 pub mod refdata;
 pub mod session;
@@ -55,6 +60,8 @@ const RUST_SOURCES: &[&str] = &[
     include_str!("decisions.rs"),
     include_str!("plans.rs"),
     include_str!("worklist.rs"),
+    include_str!("mybudget.rs"),
+    include_str!("provider_pages.rs"),
 ];
 
 /// The pages' routes.
@@ -109,6 +116,20 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/goal-reviews", post(plans::review_goals))
         .route("/plans/{id}/compare", get(plans::compare))
         .route("/worklist", get(worklist::page))
+        .route("/my-budget", get(mybudget::page))
+        .route(
+            "/decisions/{id}/statement",
+            get(mybudget::decision_statement),
+        )
+        .route("/my-budget/visits/{id}/confirm", post(mybudget::confirm))
+        .route("/my-budget/visits/{id}/dispute", post(mybudget::dispute))
+        .route("/my-clients", get(provider_pages::page))
+        .route("/my-clients/claims", post(provider_pages::claim))
+        .route("/my-clients/visits", post(provider_pages::check_in))
+        .route(
+            "/my-clients/visits/{id}/check-out",
+            post(provider_pages::check_out),
+        )
         .route("/static/ibis.css", get(views::css))
         .route("/static/logo.svg", get(views::logo))
         .fallback(home::fallback)

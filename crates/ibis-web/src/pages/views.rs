@@ -72,6 +72,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "worklist.html",
         include_str!("../../templates/worklist.html"),
     ),
+    (
+        "mybudget.html",
+        include_str!("../../templates/mybudget.html"),
+    ),
+    (
+        "provider_desk.html",
+        include_str!("../../templates/provider_desk.html"),
+    ),
+    (
+        "statement_body.html",
+        include_str!("../../templates/statement_body.html"),
+    ),
+    (
+        "decision_statement.html",
+        include_str!("../../templates/decision_statement.html"),
+    ),
 ];
 
 /// The style sheet.
