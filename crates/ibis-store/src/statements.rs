@@ -30,7 +30,7 @@ use time::Date;
 
 use crate::registry::{bind_scope, person_in_scope_tx, scope_sql};
 use crate::spending::{budget_line, ledger_tx, AgreementRow};
-use crate::sql::{boolean, date_text, int, opt_int, opt_text, parse_date, text};
+use crate::sql::{boolean, date_text, decode, int, opt_int, opt_text, parse_date, text};
 use crate::{audit, Auditor, Result, Store, StoreError, WriteTx};
 
 /// The month of a period as `YYYY-MM`.
@@ -279,8 +279,7 @@ impl ClaimRow {
             unit_price: UnitPrice::from_e4(int(r, "unit_price_e4")?).unwrap_or_default(),
             accepted: boolean(r, "accepted")?,
             co_payment: Money::from_cents(int(r, "co_payment_cents")?),
-            decision: serde_json::from_str(&text(r, "decision")?)
-                .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?,
+            decision: decode(&text(r, "decision")?)?,
         })
     }
 
@@ -783,8 +782,7 @@ impl Store {
                 plan_id: int(r, "plan_id")?,
                 decision_id: int(r, "decision_id")?,
                 provider_id: int(r, "provider_id")?,
-                agreement: serde_json::from_str(&text(r, "data")?)
-                    .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?,
+                agreement: decode(&text(r, "data")?)?,
                 unit: text(r, "unit")?,
             };
             let b = match ledgers.get(&agreement.decision_id) {
@@ -827,8 +825,7 @@ impl Store {
         .await?
         .iter()
         .map(|r| {
-            let mut v: Visit = serde_json::from_str(&text(r, "data")?)
-                .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+            let mut v: Visit = decode(&text(r, "data")?)?;
             v.id = int(r, "id")?;
             Ok(v)
         })
@@ -867,8 +864,7 @@ impl Store {
             service_date: text(&r, "service_date")?,
             quantity: Quantity::from_milli(u64::try_from(int(&r, "quantity_milli")?).unwrap_or(0))
                 .to_string(),
-            decision: serde_json::from_str(&text(&r, "decision")?)
-                .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?,
+            decision: decode(&text(&r, "decision")?)?,
         })
     }
 }
