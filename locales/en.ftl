@@ -733,3 +733,50 @@ refusal-other = another rule (see the detail)
 anomaly-other = something else to check (see the detail)
 decision-statement-title = Monthly statement of the budget
 decision-statement-link = Monthly statements: what was spent
+
+desk-upload-link = Upload claims from a CSV file
+upload-title = Upload claims from a CSV file
+upload-lead = Many claims at once: every line of the file is one claim. After the upload you will see the outcome of every line.
+upload-file = CSV file (up to 1 MiB, UTF-8)
+upload-file-hint = The first line holds the column names, then one claim per line. The visit number is optional.
+upload-header-label = First line:
+upload-example-label = An example line:
+upload-mode = If a line is bad
+upload-mode-all-or-nothing = import nothing if any line is bad
+upload-mode-good-lines-only = import the good lines, report the bad ones
+upload-button = Upload
+upload-back = Back to “My clients”
+upload-again = Upload another file
+upload-error-no-file = Choose a CSV file.
+upload-error-not-utf8 = The file is not in UTF-8. Save it as “CSV UTF-8” and try again.
+upload-error-too-large = The file is larger than 1 MiB. Split it into several files.
+upload-error-header = The first line of the file is not as shown.
+upload-error-unreadable = The form could not be read. Try again.
+upload-report-title = Claim upload report
+upload-progress-title = Progress
+upload-started = { $total ->
+    [one] Processing { $total } line…
+   *[other] Processing { $total } lines…
+}
+upload-line = Line { $line }:
+upload-progress = { $done } of { $total } lines
+upload-failed = The upload stopped because of a server error. Lines already imported stay imported; the rest were not imported. Check your claims on “My clients”.
+upload-summary-title = Summary
+upload-done = { $total ->
+    [one] { $total } line processed.
+   *[other] { $total } lines processed.
+}
+upload-imported = Imported
+upload-refused = Refused
+upload-invalid = Invalid
+upload-not-imported = Not imported
+upload-nothing-imported = The file had bad lines, so no line was imported. Correct them and upload the file again.
+upload-bad-caption = Invalid and refused lines with their reasons
+upload-no-bad-lines = No line is invalid or refused.
+upload-col-line = Line
+upload-col-outcome = Outcome
+upload-status-imported = imported
+upload-status-refused = refused
+upload-status-invalid = invalid
+upload-status-not-imported = not imported (nothing is imported because the file has bad lines)
+upload-col-key = claim key

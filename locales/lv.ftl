@@ -733,3 +733,50 @@ refusal-other = cits noteikums (skatīt sīkāk)
 anomaly-other = kas cits jāpārbauda (skatīt sīkāk)
 decision-statement-title = Budžeta mēneša pārskats
 decision-statement-link = Mēneša pārskati: kas iztērēts
+
+desk-upload-link = Augšupielādēt rēķinus no CSV datnes
+upload-title = Rēķinu augšupielāde no CSV datnes
+upload-lead = Daudz rēķinu vienā reizē: katra datnes rinda ir viens rēķins. Pēc augšupielādes redzēsiet katras rindas iznākumu.
+upload-file = CSV datne (līdz 1 MiB, UTF-8)
+upload-file-hint = Pirmajā rindā ir kolonnu nosaukumi, tālāk katrā rindā viens rēķins. Apmeklējuma numurs nav obligāts.
+upload-header-label = Pirmā rinda:
+upload-example-label = Rindas piemērs:
+upload-mode = Ja kāda rinda ir kļūdaina
+upload-mode-all-or-nothing = neievadīt neko, ja kaut viena rinda ir kļūdaina
+upload-mode-good-lines-only = ievadīt pareizās rindas un parādīt kļūdainās
+upload-button = Augšupielādēt
+upload-back = Atpakaļ uz lapu “Mani klienti”
+upload-again = Augšupielādēt vēl vienu datni
+upload-error-no-file = Izvēlieties CSV datni.
+upload-error-not-utf8 = Datne nav UTF-8 kodējumā. Saglabājiet to kā “CSV UTF-8” un mēģiniet vēlreiz.
+upload-error-too-large = Datne ir lielāka par 1 MiB. Sadaliet to vairākās datnēs.
+upload-error-header = Datnes pirmā rinda nav tāda, kā norādīts.
+upload-error-unreadable = Veidlapu nevarēja nolasīt. Mēģiniet vēlreiz.
+upload-report-title = Rēķinu augšupielādes atskaite
+upload-progress-title = Gaita
+upload-started = { $total ->
+    [one] Apstrādā { $total } rindu…
+   *[other] Apstrādā { $total } rindas…
+}
+upload-line = Rinda { $line }:
+upload-progress = { $done } no { $total } rindām
+upload-failed = Augšupielāde apstājās servera kļūdas dēļ. Jau ievadītās rindas paliek ievadītas; pārējās nav ievadītas. Pārbaudiet rēķinus lapā “Mani klienti”.
+upload-summary-title = Kopsavilkums
+upload-done = { $total ->
+    [one] Apstrādāta { $total } rinda.
+   *[other] Apstrādātas { $total } rindas.
+}
+upload-imported = Ievadītas
+upload-refused = Atteiktas
+upload-invalid = Kļūdainas
+upload-not-imported = Neievadītas
+upload-nothing-imported = Datnē bija kļūdainas rindas, tāpēc neviena rinda netika ievadīta. Izlabojiet tās un augšupielādējiet datni vēlreiz.
+upload-bad-caption = Kļūdainās un atteiktās rindas ar iemesliem
+upload-no-bad-lines = Kļūdainu vai atteiktu rindu nav.
+upload-col-line = Rinda
+upload-col-outcome = Iznākums
+upload-status-imported = ievadīta
+upload-status-refused = atteikta
+upload-status-invalid = kļūdaina
+upload-status-not-imported = nav ievadīta (neko neievada, jo datnē ir kļūdainas rindas)
+upload-col-key = rēķina atslēga

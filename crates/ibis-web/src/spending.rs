@@ -396,6 +396,19 @@ pub async fn bulk(
     csv: &str,
     mode: &str,
 ) -> Result<BulkReport, ApiError> {
+    bulk_each(state, caller, csv, mode, |_| {}).await
+}
+
+/// [`bulk`], calling `on_line` with each line's report as soon as the line is decided (in the
+/// file's order), so a page can show the progress while the file is processed. Errors that stop
+/// the whole file (a wrong header, a wrong mode, a store failure) come back as with [`bulk`].
+pub async fn bulk_each(
+    state: &AppState,
+    caller: &Caller,
+    csv: &str,
+    mode: &str,
+    mut on_line: impl FnMut(&BulkLine),
+) -> Result<BulkReport, ApiError> {
     use ibis_core::csv_import::{parse_claims_csv, ImportMode};
     let provider_id = match (caller.user.role, caller.user.provider_id) {
         (Role::Provider, Some(p)) => p,
@@ -433,15 +446,19 @@ pub async fn bulk(
     let any_bad = parsed.lines.iter().any(|l| l.outcome.is_err());
     let mut report = Vec::with_capacity(parsed.lines.len());
     let mut decided = 0;
+    let mut push = |line: BulkLine| {
+        on_line(&line);
+        report.push(line);
+    };
     for l in &parsed.lines {
         match &l.outcome {
-            Err(problems) => report.push(BulkLine {
+            Err(problems) => push(BulkLine {
                 line_no: l.line_no,
                 status: "invalid".into(),
                 result: None,
                 problems: problems.clone(),
             }),
-            Ok(_) if any_bad && import_mode == ImportMode::AllOrNothing => report.push(BulkLine {
+            Ok(_) if any_bad && import_mode == ImportMode::AllOrNothing => push(BulkLine {
                 line_no: l.line_no,
                 status: "not-imported".into(),
                 result: None,
@@ -460,7 +477,7 @@ pub async fn bulk(
                     .await?;
                 decided += 1;
                 let accepted = r.decision["accepted"].as_bool().unwrap_or(false);
-                report.push(BulkLine {
+                push(BulkLine {
                     line_no: l.line_no,
                     status: if accepted { "imported" } else { "refused" }.into(),
                     result: Some(r),

@@ -19,6 +19,7 @@
 //! | `GET /my-budget`, `POST /my-budget/visits/{id}/confirm\|dispute` | the person's own budget, statement and visits (see [`mybudget`]) |
 //! | `GET /decisions/{id}/statement?month=` | a budget's monthly statement (see [`mybudget`]) |
 //! | `GET /my-clients`, `POST /my-clients/claims\|visits\|visits/{id}/check-out` | provider staff: agreements, claims, visits, statement (see [`provider_pages`]) |
+//! | `GET, POST /my-clients/upload` | provider staff: a CSV of claims, with a streamed per-line report (see [`upload`]) |
 //! | `GET /static/ibis.css`, `GET /static/logo.svg` | static files |
 
 use axum::routing::{get, post};
@@ -40,6 +41,7 @@ pub mod provider_pages;
 mod providers;
 pub mod refdata;
 pub mod session;
+pub mod upload;
 pub mod views;
 pub mod visitor;
 pub mod worklist;
@@ -62,6 +64,7 @@ const RUST_SOURCES: &[&str] = &[
     include_str!("worklist.rs"),
     include_str!("mybudget.rs"),
     include_str!("provider_pages.rs"),
+    include_str!("upload.rs"),
 ];
 
 /// The pages' routes.
@@ -125,6 +128,7 @@ pub fn routes() -> Router<AppState> {
         .route("/my-budget/visits/{id}/dispute", post(mybudget::dispute))
         .route("/my-clients", get(provider_pages::page))
         .route("/my-clients/claims", post(provider_pages::claim))
+        .route("/my-clients/upload", get(upload::form).post(upload::send))
         .route("/my-clients/visits", post(provider_pages::check_in))
         .route(
             "/my-clients/visits/{id}/check-out",

@@ -88,6 +88,15 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "decision_statement.html",
         include_str!("../../templates/decision_statement.html"),
     ),
+    ("upload.html", include_str!("../../templates/upload.html")),
+    (
+        "upload_report.html",
+        include_str!("../../templates/upload_report.html"),
+    ),
+    (
+        "upload_stream.html",
+        include_str!("../../templates/upload_stream.html"),
+    ),
 ];
 
 /// The style sheet.

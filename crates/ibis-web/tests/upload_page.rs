@@ -1,0 +1,467 @@
+#![allow(clippy::unwrap_used)]
+//! The provider's claim upload page against a running server on a fresh SQLite store with the
+//! demo data: the form's accessible structure, a CSV with good and bad lines in both modes
+//! answered with a streamed per-line report, and CSRF.
+
+use std::sync::Arc;
+
+use reqwest::multipart::{Form, Part};
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+struct TempDir(std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Server {
+    base: String,
+    api: Client,
+    store: ibis_store::Store,
+    _dir: TempDir,
+}
+
+async fn start() -> Server {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "ibis-upload-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    let store = ibis_store::Store::open(&format!("sqlite://{}/ibis.db", d.display()))
+        .await
+        .unwrap();
+    ibis_store::demo::load(&store, ibis_web::today())
+        .await
+        .unwrap();
+    let state = ibis_web::AppState {
+        store: store.clone(),
+        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()),
+        secure_cookies: false,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(ibis_web::serve(listener, state));
+    Server {
+        base,
+        api: Client::new(),
+        store,
+        _dir: TempDir(d),
+    }
+}
+
+impl Server {
+    async fn token(&self, user: &str) -> String {
+        let r = self
+            .api
+            .post(format!("{}/api/v1/auth/token", self.base))
+            .json(&json!({"username": user, "password": "ibis-demo"}))
+            .send()
+            .await
+            .unwrap();
+        r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+    async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .api
+            .post(format!("{}{}", self.base, path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let r = self
+            .api
+            .get(format!("{}{}", self.base, path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A browser signed in through the sign-in form.
+    async fn browser(&self, user: &str) -> Client {
+        let c = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        let r = c
+            .post(format!("{}/sign-in", self.base))
+            .form(&[("username", user), ("password", "ibis-demo"), ("next", "/")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {user}");
+        c
+    }
+
+    async fn page(&self, c: &Client, path: &str) -> (StatusCode, String) {
+        let r = c
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    async fn upload(
+        &self,
+        c: &Client,
+        csrf: Option<&str>,
+        mode: &str,
+        csv: Vec<u8>,
+    ) -> (StatusCode, String, String) {
+        let mut form = Form::new();
+        if let Some(t) = csrf {
+            form = form.text("csrf", t.to_owned());
+        }
+        let form = form.text("mode", mode.to_owned()).part(
+            "file",
+            Part::bytes(csv)
+                .file_name("claims.csv")
+                .mime_str("text/csv")
+                .unwrap(),
+        );
+        let r = c
+            .post(format!("{}/my-clients/upload", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let st = r.status();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (st, ct, r.text().await.unwrap())
+    }
+}
+
+/// An adult of Ogre with an active plan of 8 hours of mentoring a month from the provider of
+/// `provider-ogre` and an agreement for them at 5.00 EUR. Returns the decision and agreement.
+async fn agreement(s: &Server) -> (i64, i64) {
+    let sw = s.token("sw-ogre").await;
+    let approver = s.token("approver-ogre").await;
+    let provider_id = s.get(&s.token("provider-ogre").await, "/api/v1/me").await.1["provider_id"]
+        .as_i64()
+        .unwrap();
+    let (st, p) = s.post(&sw, "/api/v1/persons", json!({"personal_code": "32777000001", "given_name": "Roberts", "family_name": "Liepiņš", "birth_date": "1979-09-09", "target_group": "adult-grt", "municipality": "ogre", "living": "family"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{p}");
+    let person = p["id"].as_i64().unwrap();
+    let (_, a) = s.post(&sw, &format!("/api/v1/persons/{person}/assessments"), json!({"kind": "support", "assessed_on": "2026-05-20", "level": "2", "rationale": "Needs support to decide about money and housing."})).await;
+    let aid = a["id"].as_i64().unwrap();
+    s.post(&sw, &format!("/api/v1/assessments/{aid}/sign"), json!({}))
+        .await;
+    let (st, d) = s
+        .post(
+            &approver,
+            &format!("/api/v1/assessments/{aid}/decision"),
+            json!({"period_from": "2026-06-01", "period_to": "2026-12-01"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{d}");
+    let did = d["id"].as_i64().unwrap();
+    let (st, pl) = s
+        .post(&sw, &format!("/api/v1/decisions/{did}/plans"), json!({
+            "period_from": "2026-06-01", "period_to": "2026-12-01",
+            "goals": [{"term": "short", "text": "Pašam pārvaldīt savu naudu."}],
+            "needs": "Support with decisions about money.",
+            "lines": [{"service": "mentor", "quantity_per_month": "8", "provider_id": provider_id, "funding": "individual-budget", "status": "received"}],
+            "tasks": []
+        }))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{pl}");
+    let pid = pl["id"].as_i64().unwrap();
+    s.post(
+        &sw,
+        &format!("/api/v1/plans/{pid}/sign"),
+        json!({"signer_name": "Roberts Liepiņš", "role": "person", "signed_on": "2026-05-25"}),
+    )
+    .await;
+    let (st, v) = s
+        .post(
+            &sw,
+            &format!("/api/v1/plans/{pid}/state"),
+            json!({"action": "activate"}),
+        )
+        .await;
+    assert_eq!((st, v["state"].as_str()), (StatusCode::OK, Some("active")));
+    let (st, a) = s.post(&sw, &format!("/api/v1/plans/{pid}/agreements"), json!({"plan_line": 0, "provider_id": provider_id, "service": "mentor", "unit_price_eur": "5.00", "period_from": "2026-06-01", "period_to": "2026-12-01", "quantity_per_month": "8"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    (did, a["id"].as_i64().unwrap())
+}
+
+/// The value of an attribute in one tag's text.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let needle = format!(" {name}=\"");
+    let i = tag.find(&needle)? + needle.len();
+    Some(tag[i..i + tag[i..].find('"')?].to_owned())
+}
+
+/// Every tag with this name, as its text from `<` to `>`.
+fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name}");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i + open.len()..];
+        let end = after.find('>').unwrap_or(after.len());
+        if after.starts_with([' ', '>', '\n']) {
+            out.push(&rest[i..i + open.len() + end + 1]);
+        }
+        rest = &after[end..];
+    }
+    out
+}
+
+/// The page's accessible structure: `lang`, a skip link to `<main>`, a label for every field,
+/// captions and scoped headers in tables, unique ids.
+fn check_page(path: &str, html: &str, lang: &str) {
+    let html_tag = tags(html, "html");
+    assert_eq!(html_tag.len(), 1, "{path}: one <html>");
+    assert_eq!(attr(html_tag[0], "lang").as_deref(), Some(lang), "{path}");
+    let main = html.find("<main id=\"main\"").expect("<main id=main>");
+    let skip = html.find("href=\"#main\"").expect("a skip link");
+    let body = html.find("<body>").unwrap();
+    assert!(
+        skip > body && skip < main && html[body..skip].matches("<a ").count() == 1,
+        "{path}: the skip link is not the first link"
+    );
+    assert!(
+        html.contains("</main>") && html.contains("<footer"),
+        "{path}"
+    );
+    let ids: Vec<&str> = html
+        .match_indices(" id=\"")
+        .map(|(i, _)| &html[i + 5..i + 5 + html[i + 5..].find('"').unwrap()])
+        .collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{path}: duplicate ids");
+    for tag in tags(html, "input").into_iter().chain(tags(html, "select")) {
+        let kind = attr(tag, "type").unwrap_or_default();
+        if kind == "hidden" || kind == "submit" {
+            continue;
+        }
+        let id = attr(tag, "id").unwrap_or_else(|| panic!("{path}: field without id: {tag}"));
+        assert!(
+            html.contains(&format!("<label for=\"{id}\"")),
+            "{path}: no <label for=\"{id}\">"
+        );
+        if let Some(described) = attr(tag, "aria-describedby") {
+            for d in described.split_whitespace() {
+                assert!(unique.contains(&d), "{path}: aria-describedby {d}");
+            }
+        }
+    }
+    for (i, _) in html.match_indices("<table") {
+        let table = &html[i..i + html[i..].find("</table>").unwrap()];
+        assert!(table.contains("<caption"), "{path}: table without caption");
+        for th in tags(table, "th") {
+            assert!(attr(th, "scope").is_some(), "{path}: <th> without scope");
+        }
+    }
+    assert!(!html.contains("<script"), "{path}: script");
+}
+
+async fn spent(s: &Server, did: i64) -> usize {
+    s.store.claims_of(did).await.unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_form_streamed_report_both_modes_and_csrf() {
+    let s = start().await;
+    let (did, aid) = agreement(&s).await;
+    let c = s.browser("provider-ogre").await;
+
+    // The provider page links to the form.
+    let (st, desk) = s.page(&c, "/my-clients").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(desk.contains("href=\"/my-clients/upload\""), "no link");
+
+    // The form.
+    let (st, html) = s.page(&c, "/my-clients/upload").await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    check_page("/my-clients/upload", &html, "lv");
+    let form = tags(&html, "form")
+        .into_iter()
+        .find(|f| f.contains("/my-clients/upload"))
+        .unwrap();
+    assert_eq!(attr(form, "method").as_deref(), Some("post"));
+    assert_eq!(
+        attr(form, "enctype").as_deref(),
+        Some("multipart/form-data")
+    );
+    let file = tags(&html, "input")
+        .into_iter()
+        .find(|t| t.contains("type=\"file\""))
+        .unwrap();
+    assert_eq!(attr(file, "accept").as_deref(), Some(".csv,text/csv"));
+    assert!(html.contains("<label for=\"f-file\">"));
+    let fieldset = &html[html.find("<fieldset").unwrap()..html.find("</fieldset>").unwrap()];
+    assert!(fieldset.contains("<legend>") && fieldset.matches("type=\"radio\"").count() == 2);
+    assert!(fieldset.contains("neievadīt neko"), "{fieldset}");
+    assert!(
+        html.contains("idempotency_key,agreement_id,service_date,quantity,unit_price_eur,visit_id")
+    );
+    let csrf = attr(
+        tags(&html, "input")
+            .into_iter()
+            .find(|t| t.contains("name=\"csrf\""))
+            .unwrap(),
+        "value",
+    )
+    .unwrap();
+
+    let header = "idempotency_key,agreement_id,service_date,quantity,unit_price_eur,visit_id";
+    let csv = format!(
+        "{header}\nu-1,{aid},2026-08-03,2,5.00,\nu-2,{aid},2026-13-01,2,5.00,\nu-3,999999,2026-08-05,1,5.00,\nu-4,{aid},2026-08-06,2,5.00,\nu-5,{aid},2026-08-07,2,9.00,\n"
+    );
+
+    // Without the CSRF field: 403, nothing done.
+    let (st, _, _) = s
+        .upload(&c, None, "good-lines-only", csv.clone().into_bytes())
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _, _) = s
+        .upload(
+            &c,
+            Some("wrong"),
+            "good-lines-only",
+            csv.clone().into_bytes(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert_eq!(spent(&s, did).await, 0);
+
+    // All or nothing: bad lines 3 and 4 stop the whole file.
+    let (st, ct, html) = s
+        .upload(&c, Some(&csrf), "all-or-nothing", csv.clone().into_bytes())
+        .await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert_eq!(ct, "text/html; charset=utf-8");
+    check_page("upload report (all or nothing)", &html, "lv");
+    assert!(html.contains("<progress"), "{html}");
+    assert!(html.contains("<li>Rinda 2: <strong>nav ievadīta"), "{html}");
+    assert!(html.contains("<li>Rinda 3: <strong>kļūdaina"), "{html}");
+    assert!(html.contains("<li>Rinda 4: <strong>kļūdaina"), "{html}");
+    assert!(html.contains("<li>Rinda 5: <strong>nav ievadīta"), "{html}");
+    assert!(html.contains("<dt>Ievadītas</dt><dd>0</dd>"), "{html}");
+    assert!(html.contains("<dt>Kļūdainas</dt><dd>2</dd>"), "{html}");
+    assert!(html.contains("<dt>Neievadītas</dt><dd>3</dd>"), "{html}");
+    assert!(html.contains("<th scope=\"row\">3</th>") && html.contains("<th scope=\"row\">4</th>"));
+    assert!(html.trim_end().ends_with("</html>"), "the page ends");
+    assert_eq!(spent(&s, did).await, 0, "all or nothing imported nothing");
+    let sw = s.token("sw-ogre").await;
+    let (st, b) = s
+        .get(&sw, &format!("/api/v1/decisions/{did}/balances"))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let before = b.to_string();
+
+    // Good lines only: lines 2 and 5 imported, 6 refused (price above the agreement), the
+    // bad lines reported with their reasons.
+    let (st, _, html) = s
+        .upload(&c, Some(&csrf), "good-lines-only", csv.clone().into_bytes())
+        .await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    check_page("upload report (good lines)", &html, "lv");
+    assert!(html.contains("<li>Rinda 2: <strong>ievadīta"), "{html}");
+    assert!(html.contains("<li>Rinda 5: <strong>ievadīta"), "{html}");
+    assert!(html.contains("<li>Rinda 6: <strong>atteikta"), "{html}");
+    assert!(html.contains("<dt>Ievadītas</dt><dd>2</dd>"), "{html}");
+    assert!(html.contains("<dt>Atteiktas</dt><dd>1</dd>"), "{html}");
+    assert!(html.contains("<dt>Kļūdainas</dt><dd>2</dd>"), "{html}");
+    assert!(html.contains("<dt>Neievadītas</dt><dd>0</dd>"), "{html}");
+    assert!(html.contains("<th scope=\"row\">6</th>"), "{html}");
+    assert!(html.contains("cena augstāka par līgumā noteikto"), "{html}");
+    assert!(html.contains("Pakalpojuma diena:"), "{html}");
+    assert_eq!(
+        spent(&s, did).await,
+        3,
+        "two accepted and one refused claim"
+    );
+    let (_, b) = s
+        .get(&sw, &format!("/api/v1/decisions/{did}/balances"))
+        .await;
+    assert_ne!(b.to_string(), before, "the budget was charged");
+
+    // Many lines: a progress snapshot every 50 lines.
+    let mut big = format!("{header}\n");
+    for i in 0..120 {
+        big.push_str(&format!("m-{i},999999,2026-08-03,1,5.00,\n"));
+    }
+    let (st, _, html) = s
+        .upload(&c, Some(&csrf), "good-lines-only", big.into_bytes())
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        html.contains("<progress value=\"50\" max=\"120\">"),
+        "{html}"
+    );
+    assert!(html.contains("<progress value=\"100\" max=\"120\">"));
+    assert!(html.contains("<progress value=\"120\" max=\"120\">"));
+    assert!(html.contains("<dt>Kļūdainas</dt><dd>120</dd>"));
+
+    // Not UTF-8, and a wrong first line: the form again with the problem, nothing done.
+    let (st, _, html) = s
+        .upload(
+            &c,
+            Some(&csrf),
+            "good-lines-only",
+            vec![0xff, 0xfe, b'a', b'\n'],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    check_page("upload form (not utf-8)", &html, "lv");
+    assert!(html.contains("nav UTF-8") && html.contains("aria-invalid=\"true\""));
+    let (st, _, html) = s
+        .upload(
+            &c,
+            Some(&csrf),
+            "good-lines-only",
+            b"key,agreement\nx,1\n".to_vec(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("pirmā rinda"), "{html}");
+    assert_eq!(spent(&s, did).await, 3);
+
+    // In English after switching the language.
+    let r = c
+        .post(format!("{}/lang", s.base))
+        .form(&[
+            ("lang", "en"),
+            ("next", "/my-clients/upload"),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = s.page(&c, "/my-clients/upload").await;
+    check_page("/my-clients/upload (en)", &html, "en");
+    assert!(html.contains("import the good lines, report the bad ones"));
+    let csv = format!("{header}\ne-1,{aid},2026-13-01,2,5.00,\n");
+    let (_, _, html) = s
+        .upload(&c, Some(&csrf), "all-or-nothing", csv.into_bytes())
+        .await;
+    check_page("upload report (en)", &html, "en");
+    assert!(html.contains("<li>Line 2: <strong>invalid"), "{html}");
+    assert!(html.contains("<dt>Invalid</dt><dd>1</dd>"), "{html}");
+}
