@@ -734,6 +734,20 @@ anomaly-other = something else to check (see the detail)
 decision-statement-title = Monthly statement of the budget
 decision-statement-link = Monthly statements: what was spent
 
+held-title = Claims held for review
+held-intro = These claims were accepted but held because something about them looks wrong. Check them, then approve or refuse each one.
+held-caption = Claims waiting for the case manager's review
+held-error = The decision could not be saved
+held-col-claim = Claim
+held-col-date = Day of service
+held-col-amount = Amount
+held-col-why = Why it is held
+held-col-decide = Decision
+held-claim = Claim no. { $id }
+held-note = Note (why)
+held-approve = Approve
+held-refuse = Refuse
+
 desk-upload-link = Upload claims from a CSV file
 upload-title = Upload claims from a CSV file
 upload-lead = Many claims at once: every line of the file is one claim. After the upload you will see the outcome of every line.

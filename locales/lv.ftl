@@ -734,6 +734,20 @@ anomaly-other = kas cits jāpārbauda (skatīt sīkāk)
 decision-statement-title = Budžeta mēneša pārskats
 decision-statement-link = Mēneša pārskati: kas iztērēts
 
+held-title = Aizturētie rēķini
+held-intro = Šie rēķini ir pieņemti, bet aizturēti, jo tajos ir novirzes. Pārbaudiet un apstipriniet vai noraidiet tos.
+held-caption = Rēķini, kas gaida lietvedes pārbaudi
+held-error = Lēmumu nevarēja saglabāt
+held-col-claim = Rēķins
+held-col-date = Pakalpojuma diena
+held-col-amount = Summa
+held-col-why = Kāpēc aizturēts
+held-col-decide = Lēmums
+held-claim = Rēķins Nr. { $id }
+held-note = Piezīme (kāpēc)
+held-approve = Apstiprināt
+held-refuse = Noraidīt
+
 desk-upload-link = Augšupielādēt rēķinus no CSV datnes
 upload-title = Rēķinu augšupielāde no CSV datnes
 upload-lead = Daudz rēķinu vienā reizē: katra datnes rinda ir viens rēķins. Pēc augšupielādes redzēsiet katras rindas iznākumu.

@@ -1273,3 +1273,72 @@ async fn the_person_and_the_provider_see_the_budget_and_the_statement() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_case_manager_reviews_held_claims_on_the_worklist() {
+    let s = start(false).await;
+    let f = support_budget(&s).await;
+    let sw = s.signed_in("sw-ogre").await;
+    let html = s.page(&sw, "/worklist").await;
+    check_page("/worklist", &html);
+    assert!(html.contains("Aizturētie rēķini"), "{html}");
+    assert!(
+        html.contains("reģistrēta apmeklējuma") || html.contains("apmeklējum"),
+        "the reason is named: {html}"
+    );
+    let start_at = html
+        .find("/worklist/claims/")
+        .expect("a held claim with its form")
+        + "/worklist/claims/".len();
+    let id: String = html[start_at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let path = format!("/worklist/claims/{id}/review");
+    // Without the session's token: refused.
+    let r = sw
+        .post(format!("{}{path}", s.base))
+        .form(&[("note", "x"), ("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Without a note: the page comes back with the error.
+    let r = s
+        .submit(&sw, &path, &[("note", ""), ("decision", "approve")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("role=\"alert\""), "{body}");
+    // Approved with a note: the reservation becomes an approved claim.
+    let before = s.store.ledger(f.decision).await.unwrap();
+    let held_before = ibis_core::ledger::balances(&before).reserved;
+    assert!(held_before > ibis_core::money::Money::ZERO);
+    let r = s
+        .submit(
+            &sw,
+            &path,
+            &[
+                ("note", "Timesheet checked with the person."),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/worklist#held");
+    let after = ibis_core::ledger::balances(&s.store.ledger(f.decision).await.unwrap());
+    assert_eq!(
+        after.reserved,
+        ibis_core::money::Money::ZERO,
+        "nothing is held any more"
+    );
+    assert_eq!(
+        after.approved,
+        ibis_core::ledger::balances(&before).approved + held_before
+    );
+    let html = s.page(&sw, "/worklist").await;
+    assert!(
+        !html.contains(&path),
+        "the reviewed claim is no longer listed"
+    );
+}

@@ -119,6 +119,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/goal-reviews", post(plans::review_goals))
         .route("/plans/{id}/compare", get(plans::compare))
         .route("/worklist", get(worklist::page))
+        .route("/worklist/claims/{id}/review", post(worklist::review_claim))
         .route("/my-budget", get(mybudget::page))
         .route(
             "/decisions/{id}/statement",

@@ -3,8 +3,10 @@
 //! for social workers, approvers, assessors and brokers; and the sections of a person's record
 //! that list their assessments, decisions and plans.
 
-use axum::extract::State;
-use axum::response::Response;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use ibis_core::access::Role;
 use ibis_core::review::WorkKind;
 use ibis_store::registry::Person;
@@ -12,8 +14,11 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::assessments::{kind_name, period_text, status_name};
-use super::cycle_ui::{caller, day, fail_of, has_role, money, query, require, CASE_ROLES};
-use super::i18n::{date, tr, tr_args, Lang};
+use super::cycle_ui::{
+    caller, day, fail_of, has_role, money, parse_id, query, refused, require, CASE_ROLES,
+};
+use super::forms::Form;
+use super::i18n::{code_name, date, tr, tr_args, Lang};
 use super::plans::plan_state_name;
 use super::visitor::{Fail, PageResult, SignedIn, Visitor};
 use crate::cycle::{worklist_of, ASSESSORS};
@@ -75,10 +80,86 @@ fn detail(
 
 /// `GET /worklist?on=YYYY-MM-DD`: the caller's worklist (today unless a day is given).
 pub async fn page(State(state): State<AppState>, v: Visitor) -> Response {
-    v.finish(page_of(&state, &v).await)
+    v.finish(page_of(&state, &v, None).await)
 }
 
-async fn page_of(state: &AppState, v: &Visitor) -> PageResult {
+/// A claim held for the case manager's review, as the worklist shows it.
+#[derive(Debug, Serialize)]
+struct HeldRow {
+    claim_id: i64,
+    person_id: i64,
+    service_date: String,
+    amount: String,
+    anomalies: Vec<String>,
+}
+
+/// The claims held for review for the caller's people (case managers only).
+async fn held_claims(state: &AppState, v: &Visitor, who: &SignedIn) -> Result<Vec<HeldRow>, Fail> {
+    if !has_role(who, &[Role::SocialWorker, Role::Approver]) {
+        return Ok(Vec::new());
+    }
+    let lang = v.lang;
+    let flagged = crate::spending::flagged(state, &caller(v, who))
+        .await
+        .map_err(fail_of)?;
+    Ok(flagged
+        .into_iter()
+        .filter(|f| f.held)
+        .map(|f| HeldRow {
+            claim_id: f.claim_id,
+            person_id: f.person_id,
+            service_date: date(lang, &f.service_date),
+            amount: f
+                .amount_eur
+                .parse()
+                .map(|m| money(lang, m))
+                .unwrap_or(f.amount_eur.clone()),
+            anomalies: f.decision["anomalies"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x["code"].as_str())
+                        .map(|code| code_name(lang, "anomaly", code))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// `POST /worklist/claims/{id}/review`: the case manager approves or refuses a held claim,
+/// with a note.
+pub async fn review_claim(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    v.finish(review_page(&state, &v, &id, &Form::parse(&body)).await)
+}
+
+async fn review_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
+    let who = v.check_form(form)?;
+    let id = parse_id(id)?;
+    require(who, &[Role::SocialWorker, Role::Approver])?;
+    let approve = form.text("decision") == "approve";
+    match crate::spending::review_claim(state, &caller(v, who), id, approve, &form.text("note"))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/worklist#held").into_response()),
+        Err(e) => {
+            let errors = refused(e)?;
+            page_of(
+                state,
+                v,
+                Some((id, errors.into_iter().map(|e| e.message).collect())),
+            )
+            .await
+        }
+    }
+}
+
+async fn page_of(state: &AppState, v: &Visitor, error: Option<(i64, Vec<String>)>) -> PageResult {
     let who = v.signed_in()?;
     require(who, WORKLIST_ROLES)?;
     let lang = v.lang;
@@ -114,13 +195,24 @@ async fn page_of(state: &AppState, v: &Visitor) -> PageResult {
             }
         })
         .collect();
-    v.page(
+    let held = held_claims(state, v, who).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (error_claim, error_messages) = error.unwrap_or((0, Vec::new()));
+    v.page_with_status(
+        status,
         "worklist.html",
         "worklist",
         context! {
             rows => rows,
             on => day(lang, today),
             count => rows_len(&rows),
+            held => held,
+            error_claim => error_claim,
+            error_messages => error_messages,
         },
     )
 }
