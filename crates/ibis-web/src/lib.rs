@@ -13,6 +13,7 @@ use ibis_store::Store;
 pub mod api;
 pub mod auth;
 pub mod cycle;
+pub mod demo_cycle;
 pub mod error;
 pub mod extract;
 pub mod json;

@@ -63,12 +63,24 @@ fn serve(data_dir: &std::path::Path, demo: bool) -> Served {
 
 /// A minimal HTTP/1.1 client: status and body.
 fn http(port: u16, method: &str, path: &str, json: Option<&str>) -> std::io::Result<(u16, String)> {
+    http_as(port, method, path, json, None)
+}
+
+/// The same, with a bearer token.
+fn http_as(
+    port: u16,
+    method: &str,
+    path: &str,
+    json: Option<&str>,
+    token: Option<&str>,
+) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
     let body = json.unwrap_or("");
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n{}Content-Length: {}\r\n\r\n{body}",
+        token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default(),
         body.len()
     )?;
     let mut out = String::new();
@@ -109,6 +121,38 @@ fn serve_with_demo_data_then_without() {
         .unwrap();
         assert_eq!(status, 200, "{body}");
         assert!(body.contains("\"token\""));
+        // The demo person has a budget in force with a plan, an agreement and claims.
+        let (_, body) = http(
+            s.port,
+            "POST",
+            "/api/v1/auth/token",
+            Some(r#"{"username":"person-ogre","password":"ibis-demo"}"#),
+        )
+        .unwrap();
+        let token = body
+            .split("\"token\":\"")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .unwrap()
+            .to_owned();
+        let (_, people) = http_as(s.port, "GET", "/api/v1/persons", None, Some(&token)).unwrap();
+        let id: String = people
+            .split("\"id\":")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let (status, budget) = http_as(
+            s.port,
+            "GET",
+            &format!("/api/v1/persons/{id}/budget"),
+            None,
+            Some(&token),
+        )
+        .unwrap();
+        assert_eq!(status, 200, "{budget}");
+        assert!(budget.contains("\"monthly_eur\":\"100.00\""), "{budget}");
     }
     // Restarted on the same database, without --demo: the data is still there.
     {

@@ -54,8 +54,10 @@ async fn serve(args: Args) -> Result<(), String> {
     let store = ibis_store::Store::open(&url)
         .await
         .map_err(|e| e.to_string())?;
+    let mut fresh_demo = false;
     if args.demo {
         if store.user_count().await.map_err(|e| e.to_string())? == 0 {
+            fresh_demo = true;
             eprintln!("ibis: loading demo data …");
             let s = ibis_store::demo::load(&store, ibis_web::today())
                 .await
@@ -80,6 +82,11 @@ async fn serve(args: Args) -> Result<(), String> {
         policies: Arc::new(policies),
         secure_cookies,
     };
+    if fresh_demo {
+        ibis_web::demo_cycle::load(&state)
+            .await
+            .map_err(|e| format!("demo budget: {}", e.message))?;
+    }
     eprintln!(
         "ibis: serving on http://{} (database {})",
         args.listen,
