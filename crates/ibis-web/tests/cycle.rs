@@ -4,119 +4,24 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
-
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-struct Server {
-    base: String,
-    client: Client,
-    store: ibis_store::Store,
-    _dir: TempDir,
-}
+mod common;
 
-struct TempDir(std::path::PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use common::{start, Server};
 
-/// A server on a fresh database: SQLite in a temporary folder, or a database on the test
-/// harness's PostgreSQL server.
-async fn start(postgres: bool) -> Server {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "ibis-cycle-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    let url = if postgres {
-        ibis_testkit::shared().fresh_database().unwrap()
-    } else {
-        format!("sqlite://{}/ibis.db", d.display())
-    };
-    let store = ibis_store::Store::open(&url).await.unwrap();
-    ibis_store::demo::load(&store, ibis_web::today())
-        .await
-        .unwrap();
-    let state = ibis_web::AppState {
-        store: store.clone(),
-        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()),
-        secure_cookies: false,
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(ibis_web::serve(listener, state));
-    Server {
-        base,
-        client: Client::new(),
-        store,
-        _dir: TempDir(d),
-    }
-}
-
-impl Server {
-    async fn token(&self, user: &str) -> String {
-        let r = self
-            .client
-            .post(format!("{}/api/v1/auth/token", self.base))
-            .json(&json!({"username": user, "password": "ibis-demo"}))
-            .send()
-            .await
-            .unwrap();
-        r.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        token: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value, String) {
-        let mut req = self
-            .client
-            .request(method, format!("{}{}", self.base, path))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::Null),
-            text,
+/// A provider of Ogre offering a service.
+async fn provider_for(s: &Server, token: &str, service: &str) -> i64 {
+    let (_, v) = s
+        .get(
+            token,
+            &format!("/api/v1/providers?municipality=ogre&service={service}"),
         )
-    }
-    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value, String) {
-        self.call(reqwest::Method::GET, token, path, None).await
-    }
-    async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let (s, v, _) = self
-            .call(reqwest::Method::POST, token, path, Some(body))
-            .await;
-        (s, v)
-    }
-    /// Providers of Ogre offering a service.
-    async fn provider_for(&self, token: &str, service: &str) -> i64 {
-        let (_, v, _) = self
-            .get(
-                token,
-                &format!("/api/v1/providers?municipality=ogre&service={service}"),
-            )
-            .await;
-        v["items"][0]["id"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("an Ogre provider offers {service}"))
-    }
+        .await;
+    v["items"][0]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("an Ogre provider offers {service}"))
 }
 
 fn fields(v: &Value) -> Vec<String> {
@@ -254,7 +159,7 @@ async fn adult_flow(postgres: bool) {
 
     // The proposal: 862.68 with every line explained.
     let (st, p, _) = s
-        .get(
+        .get_text(
             &approver,
             &format!("/api/v1/assessments/{aid}/proposal?on=2026-12-01"),
         )
@@ -366,7 +271,9 @@ async fn adult_flow(postgres: bool) {
     let did = d["id"].as_i64().unwrap();
 
     // The notice in Latvian and English names the amount, the period, every factor and how to contest.
-    let (st, _, lv) = s.get(&sw, &format!("/api/v1/decisions/{did}/notice")).await;
+    let (st, _, lv) = s
+        .get_text(&sw, &format!("/api/v1/decisions/{did}/notice"))
+        .await;
     assert_eq!(st, StatusCode::OK);
     for needle in [
         "862,68",
@@ -377,7 +284,7 @@ async fn adult_flow(postgres: bool) {
         assert!(lv.contains(needle), "Latvian notice lacks {needle}:\n{lv}");
     }
     let (_, _, en) = s
-        .get(&sw, &format!("/api/v1/decisions/{did}/notice?lang=en"))
+        .get_text(&sw, &format!("/api/v1/decisions/{did}/notice?lang=en"))
         .await;
     for needle in ["862.68", "Group flat with care", "15 ", "contest"] {
         assert!(en.contains(needle), "English notice lacks {needle}:\n{en}");
@@ -394,7 +301,7 @@ async fn adult_flow(postgres: bool) {
         ("consultations", "8"),
         ("mentor", "8"),
     ] {
-        let provider = s.provider_for(&sw, service).await;
+        let provider = provider_for(&s, &sw, service).await;
         lines.push(json!({"service": service, "quantity_per_month": q, "provider_id": provider, "funding": "individual-budget", "status": "received"}));
     }
     let plan = |lines: Vec<Value>| {
@@ -456,7 +363,9 @@ async fn adult_flow(postgres: bool) {
         )
         .await;
     assert_eq!((st, v["state"].as_str()), (StatusCode::OK, Some("active")));
-    let (_, versions, _) = s.get(&sw, &format!("/api/v1/plans/{pid}/versions")).await;
+    let (_, versions, _) = s
+        .get_text(&sw, &format!("/api/v1/plans/{pid}/versions"))
+        .await;
     let states: Vec<&str> = versions
         .as_array()
         .unwrap()
@@ -469,7 +378,7 @@ async fn adult_flow(postgres: bool) {
         "every version is kept"
     );
     let (_, budget, _) = s
-        .get(&sw, &format!("/api/v1/persons/{id}/budget?on=2027-06-01"))
+        .get_text(&sw, &format!("/api/v1/persons/{id}/budget?on=2027-06-01"))
         .await;
     assert_eq!(budget["monthly_eur"], "862.68");
     assert_eq!(budget["explanation"]["lines"].as_array().unwrap().len(), 7);
@@ -477,11 +386,11 @@ async fn adult_flow(postgres: bool) {
     // Someone from another municipality sees none of it.
     let tukums = s.token("sw-tukums").await;
     assert_eq!(
-        s.get(&tukums, &format!("/api/v1/plans/{pid}")).await.0,
+        s.get_text(&tukums, &format!("/api/v1/plans/{pid}")).await.0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        s.get(&tukums, &format!("/api/v1/decisions/{did}/notice"))
+        s.get_text(&tukums, &format!("/api/v1/decisions/{did}/notice"))
             .await
             .0,
         StatusCode::NOT_FOUND
@@ -527,7 +436,7 @@ async fn child_flow(postgres: bool) {
         .await;
 
     // The worklist shows the assessment awaiting a decision.
-    let (_, wl, _) = s.get(&sw, "/api/v1/worklist?on=2026-11-22").await;
+    let (_, wl, _) = s.get_text(&sw, "/api/v1/worklist?on=2026-11-22").await;
     assert!(
         wl.as_array()
             .unwrap()
@@ -548,8 +457,8 @@ async fn child_flow(postgres: bool) {
     assert_eq!(d["level"], "3");
     let did = d["id"].as_i64().unwrap();
 
-    let rehab = s.provider_for(&sw, "child-social-rehab").await;
-    let care = s.provider_for(&sw, "child-social-care").await;
+    let rehab = provider_for(&s, &sw, "child-social-rehab").await;
+    let care = provider_for(&s, &sw, "child-social-care").await;
     let plan = json!({
         "period_from": "2026-12-01", "period_to": "2027-06-01",
         "goals": [{"term": "short", "text": "Runāt teikumos ar draugiem skolā."}],
@@ -635,7 +544,7 @@ async fn child_flow(postgres: bool) {
     let a2 = a2["id"].as_i64().unwrap();
     s.post(&sw, &format!("/api/v1/assessments/{a2}/sign"), json!({}))
         .await;
-    let (_, first, _) = s.get(&sw, &format!("/api/v1/assessments/{aid}")).await;
+    let (_, first, _) = s.get_text(&sw, &format!("/api/v1/assessments/{aid}")).await;
     assert_eq!(first["status"], "superseded");
     let (st, d2) = s
         .post(
@@ -653,7 +562,7 @@ async fn child_flow(postgres: bool) {
         let s = &s;
         let sw = sw.clone();
         async move {
-            s.get(&sw, &format!("/api/v1/persons/{id}/budget?on={day}"))
+            s.get_text(&sw, &format!("/api/v1/persons/{id}/budget?on={day}"))
                 .await
                 .1["monthly_eur"]
                 .as_str()
@@ -666,7 +575,7 @@ async fn child_flow(postgres: bool) {
     assert_eq!(on("2026-11-30").await, "none");
 
     // The worklist on a later day: the review is overdue, across the year end too.
-    let (_, wl, _) = s.get(&sw, "/api/v1/worklist?on=2027-06-02").await;
+    let (_, wl, _) = s.get_text(&sw, "/api/v1/worklist?on=2027-06-02").await;
     assert!(
         wl.as_array()
             .unwrap()
@@ -674,7 +583,7 @@ async fn child_flow(postgres: bool) {
             .any(|w| w["person_id"] == id && w["kind"] == "review-overdue"),
         "{wl}"
     );
-    let (_, wl, _) = s.get(&sw, "/api/v1/worklist?on=2027-04-20").await;
+    let (_, wl, _) = s.get_text(&sw, "/api/v1/worklist?on=2027-04-20").await;
     assert!(
         wl.as_array()
             .unwrap()
@@ -683,7 +592,9 @@ async fn child_flow(postgres: bool) {
         "{wl}"
     );
     assert_eq!(
-        s.get(&s.token("analyst").await, "/api/v1/worklist").await.0,
+        s.get_text(&s.token("analyst").await, "/api/v1/worklist")
+            .await
+            .0,
         StatusCode::FORBIDDEN
     );
 
@@ -693,6 +604,6 @@ async fn child_flow(postgres: bool) {
     let rid = v["id"].as_i64().unwrap();
     let (st, _) = s.post(&approver, &format!("/api/v1/review-requests/{rid}/outcome"), json!({"outcome": "upheld", "note": "The package follows the policy; respite is capped at 30 days a year."})).await;
     assert_eq!(st, StatusCode::NO_CONTENT);
-    let (_, dd, _) = s.get(&sw, &format!("/api/v1/decisions/{did}")).await;
+    let (_, dd, _) = s.get_text(&sw, &format!("/api/v1/decisions/{did}")).await;
     assert_eq!(dd["review_requests"][0]["outcome"], "upheld");
 }
