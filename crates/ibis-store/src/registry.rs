@@ -242,6 +242,25 @@ impl Store {
         Ok(created)
     }
 
+    /// A person's own record row (without relatives, determinations or consents), if in
+    /// scope; the read is audited.
+    pub async fn person(&self, who: &Auditor, scope: &Scope, id: i64) -> Result<Person> {
+        let mut tx = self.begin().await?;
+        let p = person_in_scope_tx(&mut tx, scope, id).await?;
+        audit::append(
+            &mut tx,
+            who,
+            "read",
+            "person",
+            &id.to_string(),
+            Some(id),
+            json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
     /// A person's whole record, if in scope; the read is audited.
     pub async fn person_record(
         &self,

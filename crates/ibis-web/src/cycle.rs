@@ -73,12 +73,12 @@ pub async fn record_assessment(
     input: &AssessmentInput,
 ) -> Result<AssessmentRow, ApiError> {
     person_for(state, caller, person_id, ASSESSORS, "record assessments").await?;
-    let record = state
+    let person = state
         .store
-        .person_record(&caller.auditor(), &caller.scope(), person_id)
+        .person(&caller.auditor(), &caller.scope(), person_id)
         .await?;
     let a = input
-        .check(birth_of(&record.person)?, crate::today())
+        .check(birth_of(&person)?, crate::today())
         .map_err(ApiError::invalid)?;
     Ok(state
         .store
@@ -383,13 +383,13 @@ pub async fn create_plan(
         .decision(&caller.auditor(), &caller.scope(), decision_id)
         .await?;
     require_role(caller, PLANNERS, "make plans")?;
-    let record = state
+    let person = state
         .store
-        .person_record(&caller.auditor(), &caller.scope(), decision.person_id)
+        .person(&caller.auditor(), &caller.scope(), decision.person_id)
         .await?;
     let start = parse_date(&input.period_from)
         .map_err(|m| ApiError::invalid(vec![FieldError::new("period_from", m)]))?;
-    let facts = plan_facts(state, &record.person, decision, start).await?;
+    let facts = plan_facts(state, &person, decision, start).await?;
     let (plan, monthly) = check_plan(state, &facts, input)?;
     Ok(state
         .store

@@ -592,11 +592,7 @@ fn form_page(
 
 async fn person_of(state: &AppState, v: &Visitor, id: i64) -> Result<Person, Fail> {
     let who = v.signed_in()?;
-    Ok(state
-        .store
-        .person_record(&v.auditor()?, &who.scope(), id)
-        .await?
-        .person)
+    Ok(state.store.person(&v.auditor()?, &who.scope(), id).await?)
 }
 
 fn kind_for(v: &Visitor, form: Option<&Form>, person: &Person) -> Result<Kind, Fail> {

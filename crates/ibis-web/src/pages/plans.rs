@@ -483,9 +483,8 @@ async fn decision_and_person(
         .await?;
     let person = state
         .store
-        .person_record(&v.auditor()?, &who.scope(), d.person_id)
-        .await?
-        .person;
+        .person(&v.auditor()?, &who.scope(), d.person_id)
+        .await?;
     Ok((d, person))
 }
 
