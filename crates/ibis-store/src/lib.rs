@@ -15,6 +15,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod cycle;
 pub mod demo;
 pub mod payments;

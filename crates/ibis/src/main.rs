@@ -26,6 +26,10 @@ enum Command {
     Policy(cmd::policy::Args),
     /// Audit log tools.
     Audit(cmd::audit::Args),
+    /// Write the whole database to one portable backup file.
+    Backup(cmd::backup::BackupArgs),
+    /// Restore a backup file into a new, empty database.
+    Restore(cmd::backup::RestoreArgs),
 }
 
 /// Logs to standard error; `RUST_LOG` sets the level (default: info for ibis, warnings for the
@@ -49,6 +53,8 @@ fn main() -> ExitCode {
         Command::Calendar(args) => cmd::calendar::run(args),
         Command::Budget(args) => cmd::budget::run(args),
         Command::Policy(args) => cmd::policy::run(args),
+        Command::Backup(args) => cmd::backup::backup(args),
+        Command::Restore(args) => cmd::backup::restore(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
