@@ -11,7 +11,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use crate::sql::{instant_text, int, now_text, opt_int, opt_text, text};
-use crate::{audit, Auditor, Result, Store, StoreError};
+use crate::{audit, Auditor, Engine, Result, Store, StoreError};
 
 /// A signed-in user as the rest of the system sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -229,20 +229,37 @@ impl Store {
         let since = instant_text(
             OffsetDateTime::now_utc() - time::Duration::minutes(FAILURE_WINDOW_MINUTES),
         );
-        let failures: i64 =
+        // PostgreSQL: one sign-in per name at a time across every server sharing the
+        // database, from the count to the recorded outcome, so parallel guesses sent to
+        // several servers cannot slip past the limit. (SQLite serves one process.)
+        let mut locked = None;
+        if self.engine() == Engine::Postgres {
+            let mut tx = self.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(7261005, hashtext($1))")
+                .bind(username)
+                .execute(&mut *tx.tx)
+                .await?;
+            locked = Some(tx);
+        }
+        let count =
             sqlx::query("SELECT COUNT(*) FROM sign_in_failures WHERE username = $1 AND at > $2")
                 .bind(username)
-                .bind(&since)
-                .fetch_one(self.pool())
-                .await?
-                .try_get(0)?;
+                .bind(&since);
+        let failures: i64 = match locked.as_mut() {
+            Some(tx) => count.fetch_one(&mut *tx.tx).await?,
+            None => count.fetch_one(self.pool()).await?,
+        }
+        .try_get(0)?;
         let who = Auditor {
             actor_id: None,
             actor: username.chars().take(64).collect(),
             remote: remote.into(),
         };
         if failures >= MAX_FAILURES {
-            let mut tx = self.begin().await?;
+            let mut tx = match locked {
+                Some(tx) => tx,
+                None => self.begin().await?,
+            };
             audit::append(
                 &mut tx,
                 &who,
@@ -266,7 +283,10 @@ impl Store {
             }
             _ => None,
         };
-        let mut tx = self.begin().await?;
+        let mut tx = match locked {
+            Some(tx) => tx,
+            None => self.begin().await?,
+        };
         let Some(user) = user else {
             sqlx::query("INSERT INTO sign_in_failures (username, remote, at) VALUES ($1, $2, $3)")
                 .bind(username)

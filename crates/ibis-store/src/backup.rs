@@ -341,14 +341,15 @@ where
     Ok(())
 }
 
-/// Every table's rows as engine-neutral values, each table's rows sorted: two databases with
-/// the same contents give the same answer whatever their engines (for tests and checks).
-pub async fn contents(store: &Store) -> BResult<BTreeMap<String, Vec<Vec<Value>>>> {
-    let mut out: BTreeMap<String, Vec<Vec<Value>>> = BTreeMap::new();
-    walk(store, |shape, _, row, _| {
+/// Every table's rows as engine-neutral JSON objects (column name to value), each table's rows
+/// sorted: two databases with the same contents give the same answer whatever their engines
+/// (for tests and checks).
+pub async fn contents(store: &Store) -> BResult<BTreeMap<String, Vec<Value>>> {
+    let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    walk(store, |shape, cols, row, _| {
         let rows = out.entry(shape.name.clone()).or_default();
         if let Some(r) = row {
-            rows.push(r);
+            rows.push(Value::Object(cols.iter().cloned().zip(r).collect()));
         }
         Ok(())
     })

@@ -11,7 +11,7 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::spending::{append_entries, ledger_tx};
+use crate::spending::{append_entries, ledger_tx, lock_budget_line};
 use crate::sql::{date_text, int, now_text, opt_text, text};
 use crate::{audit, Auditor, Engine, Result, Store, StoreError, WriteTx};
 
@@ -228,6 +228,16 @@ impl Store {
                 .bind(id)
                 .fetch_all(&mut *tx.tx)
                 .await?;
+                // The budgets paid are locked as claims lock them (in one order, so two
+                // releases never wait on each other), so no claim review or period close on
+                // any server changes what is payable between the check and the payment.
+                let lines: std::collections::BTreeSet<String> = items
+                    .iter()
+                    .map(|i| text(i, "budget_line"))
+                    .collect::<Result<_>>()?;
+                for line in &lines {
+                    lock_budget_line(&mut tx, line).await?;
+                }
                 // One transfer per payee: each provider, each person reimbursed directly, each
                 // third-party administrator.
                 let mut by_payee: std::collections::BTreeMap<(String, String), (String, Money)> =

@@ -164,6 +164,16 @@ pub(crate) async fn append_entries(tx: &mut WriteTx, entries: &[Entry]) -> Resul
     Ok(())
 }
 
+/// Takes the lock of a budget line by its ledger account name (`decision-N`).
+pub(crate) async fn lock_budget_line(tx: &mut WriteTx, line: &str) -> Result<()> {
+    match line.strip_prefix("decision-").and_then(|n| n.parse().ok()) {
+        Some(id) => lock_budget(tx, id).await,
+        None => Err(StoreError::Db(sqlx::Error::Protocol(format!(
+            "\"{line}\" is not a budget line"
+        )))),
+    }
+}
+
 /// Takes the lock of a budget line for the rest of the transaction.
 async fn lock_budget(tx: &mut WriteTx, decision_id: i64) -> Result<()> {
     if tx.engine() == Engine::Postgres {
@@ -490,6 +500,22 @@ impl Store {
         let claim_id: i64 = match inserted {
             Ok(r) => r.try_get(0)?,
             Err(e) if is_unique_violation(&e) => {
+                // The same key was stored meanwhile by a request that did not share this
+                // one's lock (a claim on no known agreement, or another server): the same
+                // claim gets the same answer; another claim under the key is refused.
+                drop(tx);
+                let mut tx = self.begin().await?;
+                let stored = self
+                    .stored_claim(&mut tx, provider_id, &line.idempotency_key)
+                    .await?;
+                tx.commit().await?;
+                if let Some(r) = stored.filter(|r| r.1.same_content(line)) {
+                    return Ok(ClaimResult {
+                        claim_id: r.0,
+                        replay: true,
+                        decision: r.2,
+                    });
+                }
                 return Err(StoreError::invalid("idempotency_key", "this key was already used for a different claim; use a new key for a new claim"));
             }
             Err(e) => return Err(e.into()),

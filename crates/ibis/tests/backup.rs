@@ -94,7 +94,7 @@ async fn populate(url: &str) {
 }
 
 /// Every table's rows, engine-neutral and sorted.
-async fn contents(url: &str) -> std::collections::BTreeMap<String, Vec<Vec<Value>>> {
+async fn contents(url: &str) -> std::collections::BTreeMap<String, Vec<Value>> {
     let store = Store::open(url).await.unwrap();
     ibis_store::backup::contents(&store).await.unwrap()
 }
