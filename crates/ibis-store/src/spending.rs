@@ -415,11 +415,17 @@ impl Store {
         if let Some(a) = &agreement {
             lock_budget(&mut tx, a.decision_id).await?;
         }
+        // A claim on no agreement of this provider is kept without one, so it is compared
+        // as such when sent again.
+        let mut probe = line.clone();
+        if agreement.is_none() {
+            probe.agreement_id = -1;
+        }
         if let Some(r) = self
             .stored_claim(&mut tx, provider_id, &line.idempotency_key)
             .await?
         {
-            if r.1.same_content(line) {
+            if r.1.same_content(&probe) {
                 tx.commit().await?;
                 return Ok(ClaimResult {
                     claim_id: r.0,
@@ -509,7 +515,7 @@ impl Store {
                     .stored_claim(&mut tx, provider_id, &line.idempotency_key)
                     .await?;
                 tx.commit().await?;
-                if let Some(r) = stored.filter(|r| r.1.same_content(line)) {
+                if let Some(r) = stored.filter(|r| r.1.same_content(&probe)) {
                     return Ok(ClaimResult {
                         claim_id: r.0,
                         replay: true,
