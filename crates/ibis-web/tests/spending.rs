@@ -15,12 +15,17 @@ use common::{start, Server};
 /// provider of `provider-ogre`, on a budget decided for June to November 2026. Returns the
 /// plan, the decision and the provider.
 async fn active_plan(s: &Server) -> (i64, i64, i64, i64) {
+    active_plan_of(s, "32777000001").await
+}
+
+/// [`active_plan`] for a person with the given personal code.
+async fn active_plan_of(s: &Server, personal_code: &str) -> (i64, i64, i64, i64) {
     let sw = s.token("sw-ogre").await;
     let approver = s.token("approver-ogre").await;
     let provider_id = s.get(&s.token("provider-ogre").await, "/api/v1/me").await.1["provider_id"]
         .as_i64()
         .unwrap();
-    let (st, p) = s.post(&sw, "/api/v1/persons", json!({"personal_code": "32777000001", "given_name": "Roberts", "family_name": "Liepiņš", "birth_date": "1979-09-09", "target_group": "adult-grt", "municipality": "ogre", "living": "family"})).await;
+    let (st, p) = s.post(&sw, "/api/v1/persons", json!({"personal_code": personal_code, "given_name": "Roberts", "family_name": "Liepiņš", "birth_date": "1979-09-09", "target_group": "adult-grt", "municipality": "ogre", "living": "family"})).await;
     assert_eq!(st, StatusCode::CREATED, "{p}");
     let person = p["id"].as_i64().unwrap();
     let (_, a) = s.post(&sw, &format!("/api/v1/persons/{person}/assessments"), json!({"kind": "support", "assessed_on": "2026-05-20", "level": "2", "rationale": "Needs support to decide about money and housing."})).await;
@@ -300,43 +305,57 @@ async fn walk(postgres: bool) {
     ));
 }
 
+/// Many clients claim against a few budgets at once: three budgets, each with 6 months x 10
+/// claims of 2 hours (a third of them sent twice) and 6 claims above the agreed price, all in
+/// flight together. Every request is answered with a decision (a refusal with its reasons);
+/// no plan's 8 hours a month and no budget is ever exceeded; each budget's ledger holds
+/// exactly its accepted claims and keeps its invariants.
 async fn storm(postgres: bool) {
     let s = start(postgres).await;
-    let (_, pid, did, provider_id) = active_plan(&s).await;
-    let (_, a) = agreement(&s, pid, provider_id, "5.00").await;
-    let aid = a["id"].as_i64().unwrap();
+    let mut budgets = Vec::new();
+    for code in ["32777000001", "32777000002", "32777000003"] {
+        let (_, pid, did, provider_id) = active_plan_of(&s, code).await;
+        let (st, a) = agreement(&s, pid, provider_id, "5.00").await;
+        assert_eq!(st, StatusCode::CREATED, "{a}");
+        budgets.push((a["id"].as_i64().unwrap(), did));
+    }
     let prov = s.token("provider-ogre").await;
-    // 6 months x 10 claims of 2 hours, 4 of each month sent twice, all at once. The plan
-    // allows 8 hours a month, so exactly 4 claims a month may be accepted.
     let mut tasks = Vec::new();
-    for (m, month) in ["06", "07", "08", "09", "10", "11"].iter().enumerate() {
-        for n in 0..10 {
-            let body = claim(
-                &format!("storm-{m}-{n}"),
-                aid,
-                &format!("2026-{month}-{:02}", n + 1),
-                "2",
-                "5.00",
-            );
-            let copies = if n % 3 == 0 { 2 } else { 1 };
-            for _ in 0..copies {
-                let (client, base, token, body) =
-                    (s.client.clone(), s.base.clone(), prov.clone(), body.clone());
-                tasks.push(tokio::spawn(async move {
-                    let r = client
-                        .post(format!("{base}/api/v1/claims"))
-                        .bearer_auth(token)
-                        .json(&body)
-                        .send()
-                        .await
-                        .unwrap();
-                    let st = r.status();
-                    (st, r.json::<Value>().await.unwrap())
-                }));
+    let mut sent = 0;
+    for (b, (aid, _)) in budgets.iter().enumerate() {
+        for (m, month) in ["06", "07", "08", "09", "10", "11"].iter().enumerate() {
+            for n in 0..11 {
+                // The eleventh claim of a month asks more than the agreed price.
+                let price = if n == 10 { "9.00" } else { "5.00" };
+                let body = claim(
+                    &format!("storm-{b}-{m}-{n}"),
+                    *aid,
+                    &format!("2026-{month}-{:02}", n + 1),
+                    "2",
+                    price,
+                );
+                let copies = if n % 3 == 0 { 2 } else { 1 };
+                for _ in 0..copies {
+                    sent += 1;
+                    let (client, base, token, body) =
+                        (s.client.clone(), s.base.clone(), prov.clone(), body.clone());
+                    tasks.push(tokio::spawn(async move {
+                        let r = client
+                            .post(format!("{base}/api/v1/claims"))
+                            .bearer_auth(token)
+                            .json(&body)
+                            .send()
+                            .await
+                            .unwrap();
+                        let st = r.status();
+                        (st, r.json::<Value>().await.unwrap())
+                    }));
+                }
             }
         }
     }
     let mut answered = 0;
+    let mut over_price = 0;
     for t in tasks {
         let (st, v) = t.await.unwrap();
         assert!(
@@ -345,38 +364,47 @@ async fn storm(postgres: bool) {
         );
         assert!(v["decision"]["accepted"].is_boolean(), "{v}");
         if v["decision"]["accepted"] == false {
-            assert!(
-                !v["decision"]["reasons"].as_array().unwrap().is_empty(),
-                "a refusal says why: {v}"
-            );
+            let reasons = v["decision"]["reasons"].as_array().unwrap();
+            assert!(!reasons.is_empty(), "a refusal says why: {v}");
+            if reasons.iter().any(|r| r["code"] == "price-above-agreement") {
+                over_price += 1;
+            }
         }
         answered += 1;
     }
-    assert_eq!(answered, 84, "60 claims and 24 resends");
-    let claims = s.store.claims_of(did).await.unwrap();
+    assert_eq!(answered, sent, "3 x (66 claims and 24 resends)");
     assert_eq!(
-        claims.len(),
-        60,
-        "each claim is kept once, resends included"
+        over_price,
+        3 * 6,
+        "each claim above the price is refused for it"
     );
-    let accepted = claims.iter().filter(|c| c.1).count();
-    assert_eq!(accepted, 24, "4 claims of 2 hours a month for 6 months");
-    let ledger = s.store.ledger(did).await.unwrap();
-    ibis_core::ledger::check_invariants(&ledger).unwrap();
-    let b = ibis_core::ledger::balances(&ledger);
-    assert_eq!(b.allocated, ibis_core::money::Money::from_cents(60_000));
-    assert_eq!(
-        b.approved + b.reserved,
-        ibis_core::money::Money::from_cents(24_000),
-        "24 x 10.00, never more"
-    );
-    assert_eq!(b.remaining, ibis_core::money::Money::from_cents(36_000));
-    let charged: ibis_core::money::Money = claims.iter().filter(|c| c.1).map(|c| c.2).sum();
-    assert_eq!(
-        charged,
-        b.approved + b.reserved,
-        "every accepted claim is in the ledger"
-    );
+    for (_, did) in &budgets {
+        let claims = s.store.claims_of(*did).await.unwrap();
+        assert_eq!(
+            claims.len(),
+            66,
+            "each claim is kept once, resends included"
+        );
+        let accepted = claims.iter().filter(|c| c.1).count();
+        assert_eq!(accepted, 24, "4 claims of 2 hours a month for 6 months");
+        let ledger = s.store.ledger(*did).await.unwrap();
+        ibis_core::ledger::check_invariants(&ledger).unwrap();
+        let b = ibis_core::ledger::balances(&ledger);
+        assert_eq!(b.allocated, ibis_core::money::Money::from_cents(60_000));
+        assert_eq!(
+            b.approved + b.reserved,
+            ibis_core::money::Money::from_cents(24_000),
+            "24 x 10.00, never more"
+        );
+        assert_eq!(b.remaining, ibis_core::money::Money::from_cents(36_000));
+        assert!(!b.remaining.is_negative(), "the budget is never overspent");
+        let charged: ibis_core::money::Money = claims.iter().filter(|c| c.1).map(|c| c.2).sum();
+        assert_eq!(
+            charged,
+            b.approved + b.reserved,
+            "every accepted claim is in the ledger, and nothing else"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
