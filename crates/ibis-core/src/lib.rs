@@ -26,6 +26,7 @@ pub mod rawnum;
 pub mod registry;
 pub mod review;
 pub mod sepa;
+pub mod simulate;
 pub mod tariff;
 
 pub use period::Period;
