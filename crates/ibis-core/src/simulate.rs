@@ -56,6 +56,85 @@ impl DraftChanges {
     }
 }
 
+/// A changed policy, as the summary of a draft names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyChange {
+    /// The scheme.
+    pub group: BudgetGroup,
+    /// Policy id.
+    pub id: String,
+    /// The version in force now, if any.
+    pub current_version: Option<String>,
+    /// The draft's version label.
+    pub draft_version: String,
+    /// The draft's Latvian title.
+    pub title_lv: String,
+    /// The draft's English title.
+    pub title_en: String,
+}
+
+/// A changed price, as the summary of a draft names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PriceChange {
+    /// Tariff table id.
+    pub table: String,
+    /// Service type code.
+    pub service: String,
+    /// Price variant.
+    pub variant: Option<String>,
+    /// The price in force now, if any.
+    pub current_price: Option<UnitPrice>,
+    /// The draft's price.
+    pub draft_price: UnitPrice,
+}
+
+/// What a draft changes, in a form to show and keep: the policies and prices, with both sides.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ChangeSummary {
+    /// Changed policies.
+    pub policies: Vec<PolicyChange>,
+    /// Changed prices.
+    pub prices: Vec<PriceChange>,
+    /// Tariff tables added.
+    pub new_tables: Vec<String>,
+}
+
+impl DraftChanges {
+    /// The summary of the changes against the set in force on `on`.
+    pub fn summary(&self, current: &PolicySet, on: Date) -> ChangeSummary {
+        ChangeSummary {
+            policies: self
+                .policies
+                .iter()
+                .map(|p| PolicyChange {
+                    group: p.group,
+                    id: p.id.clone(),
+                    current_version: current.select(p.group, on).ok().map(|c| c.version.clone()),
+                    draft_version: p.version.clone(),
+                    title_lv: p.title_lv.clone(),
+                    title_en: p.title_en.clone(),
+                })
+                .collect(),
+            prices: self
+                .prices
+                .iter()
+                .map(|(table, e)| PriceChange {
+                    table: table.clone(),
+                    service: e.service.clone(),
+                    variant: e.variant.clone(),
+                    current_price: current
+                        .tariffs
+                        .get(table)
+                        .and_then(|t| t.price_on(&e.service, e.variant.as_deref(), on).ok())
+                        .map(|c| c.price),
+                    draft_price: e.price,
+                })
+                .collect(),
+            new_tables: self.new_tables.iter().map(|t| t.id.clone()).collect(),
+        }
+    }
+}
+
 /// `files` with `file` put in: it replaces the file of the same name, or of the same kind and
 /// id (and, for policies, version), or is added beside them. This is how a file under review,
 /// or a draft, takes the place of the file it is a new edition of.
@@ -221,6 +300,13 @@ pub fn apply_changes(
         let Some(table) = set.tariffs.get_mut(id) else {
             continue;
         };
+        // Already in force that day (the draft was adopted): nothing to add.
+        if table
+            .price_on(&entry.service, entry.variant.as_deref(), from)
+            .is_ok_and(|c| same_price(c, entry))
+        {
+            continue;
+        }
         if table.entries.iter().any(|e| {
             e.service == entry.service && e.variant == entry.variant && e.period.from == from
         }) {
@@ -235,6 +321,13 @@ pub fn apply_changes(
         table.add_price(e);
     }
     for p in &changes.policies {
+        // Already in force that day (the draft was adopted): nothing to add.
+        if set
+            .select(p.group, from)
+            .is_ok_and(|c| content(c) == content(p))
+        {
+            continue;
+        }
         if let Some(same) = set.policies.iter().find(|q| {
             q.group == p.group && q.status == PolicyStatus::Adopted && q.valid_from == from
         }) {

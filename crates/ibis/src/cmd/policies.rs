@@ -39,12 +39,17 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
+/// The policy files: the shipped ones, or those under `--policies DIR`.
+pub fn files(dir: Option<&Path>) -> Result<Vec<(String, String)>, String> {
+    match dir {
+        None => Ok(builtin_files()),
+        Some(dir) => read_dir_files(dir),
+    }
+}
+
 /// The policy set: the shipped one, or the files under `--policies DIR`.
 pub fn load(dir: Option<&Path>) -> Result<PolicySet, String> {
-    let files = match dir {
-        None => builtin_files(),
-        Some(dir) => read_dir_files(dir)?,
-    };
+    let files = files(dir)?;
     let catalogue = Catalogue::builtin().map_err(|e| e.to_string())?;
     PolicySet::load(catalogue, files).map_err(|e| e.to_string())
 }
