@@ -393,7 +393,7 @@ pub enum LineChangeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineChange {
     /// How it changes.
-    pub kind: LineChangeKind,
+    pub change: LineChangeKind,
     /// Service type code.
     pub service: String,
     /// Latvian name.
@@ -690,7 +690,7 @@ pub fn explain_difference(current: &ExplainedBudget, draft: &ExplainedBudget) ->
         if let Some(kind) = kind {
             let draft_eur = d.map_or(Money::ZERO, |d| d.amount_eur);
             reasons.push(Reason::Line(LineChange {
-                kind,
+                change: kind,
                 service: c.service.clone(),
                 name_lv: c.name_lv.clone(),
                 name_en: c.name_en.clone(),
@@ -708,7 +708,7 @@ pub fn explain_difference(current: &ExplainedBudget, draft: &ExplainedBudget) ->
     for d in &draft.lines {
         if !current.lines.iter().any(|c| key(c) == key(d)) {
             reasons.push(Reason::Line(LineChange {
-                kind: LineChangeKind::Added,
+                change: LineChangeKind::Added,
                 service: d.service.clone(),
                 name_lv: d.name_lv.clone(),
                 name_en: d.name_en.clone(),
@@ -1041,7 +1041,7 @@ mod tests {
         let [Reason::Line(l)] = p1.reasons.as_slice() else {
             panic!("{:?}", p1.reasons)
         };
-        assert_eq!(l.kind, LineChangeKind::Price);
+        assert_eq!(l.change, LineChangeKind::Price);
         assert_eq!(l.service, "consultations");
         assert_eq!(l.current_price, Some("15.46".parse().unwrap()));
         assert_eq!(l.draft_price, Some("17.006".parse().unwrap()));
@@ -1132,9 +1132,22 @@ mod tests {
         let after = adopted.compute(o, from).unwrap();
         assert_eq!(before.total_eur, "371.88".parse().unwrap());
         assert_eq!(after.total_eur, "384.25".parse().unwrap()); // 371.88 + 12.37
-                                                                // Adopting again from the same day is refused, naming the day.
-        let again = apply_changes(&adopted, &draft_changes(&current, &d, from), from).unwrap_err();
-        assert!(again.to_string().contains("2027-01-01"), "{again}");
+                                                                // The same changes again from the same day add nothing (they are in force) ...
+        let again = apply_changes(&adopted, &draft_changes(&current, &d, from), from).unwrap();
+        assert_eq!(again.tariffs, adopted.tariffs);
+        assert_eq!(again.policies, adopted.policies);
+        // ... and another price from the same day is refused, naming the day.
+        let (name, text) = file("tariffs/lv-ib.toml");
+        let other = text
+            + "\n[[price]]\nservice = \"consultations\"\nunit = \"hour\"\neur = \"18.00\"\nfrom = \"2026-01-01\"\nsource = \"draft\"\n";
+        let d2 = load_draft(
+            Catalogue::builtin().unwrap(),
+            builtin_files(),
+            vec![(name, other)],
+        )
+        .unwrap();
+        let e = apply_changes(&adopted, &draft_changes(&current, &d2, from), from).unwrap_err();
+        assert!(e.to_string().contains("2027-01-01"), "{e}");
     }
 
     #[test]
@@ -1175,7 +1188,7 @@ mod tests {
         let reasons = &sim.people[0].reasons;
         assert!(reasons
             .iter()
-            .any(|r| matches!(r, Reason::Line(l) if l.kind == LineChangeKind::Quantity)));
+            .any(|r| matches!(r, Reason::Line(l) if l.change == LineChangeKind::Quantity)));
         assert!(
             reasons.iter().any(|r| matches!(r, Reason::Cap { .. })),
             "{reasons:?}"

@@ -360,7 +360,7 @@ fn reason_text(lang: Lang, r: &Reason) -> String {
             args.set("current", money(lang, l.current_eur));
             args.set("draft", money(lang, l.draft_eur));
             args.set("difference", signed(lang, l.difference_eur));
-            let key = match l.kind {
+            let key = match l.change {
                 LineChangeKind::Added => "simulator-reason-line-added",
                 LineChangeKind::Removed => "simulator-reason-line-removed",
                 LineChangeKind::Quantity => "simulator-reason-line-quantity",
