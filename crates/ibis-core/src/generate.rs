@@ -312,7 +312,7 @@ pub struct GenPerson {
     pub given_name: String,
     /// Family name.
     pub family_name: String,
-    /// Birth date: 1-17 years old at the first service month for children, 18-80 for adults.
+    /// Birth date: 1-17 years old on the day of the assessment for children, 18-80 for adults.
     pub birth_date: Date,
     /// Target group.
     pub target_group: TargetGroup,
@@ -343,7 +343,7 @@ impl GenPerson {
 pub struct GenBudget {
     /// The assessment outcome: [`PolicySet::compute`] gives the budget.
     pub outcome: Outcome,
-    /// The day of the assessment (two weeks before the period).
+    /// The day of the assessment: the first day of the month before the period.
     pub assessed_on: Date,
     /// The budget period: from the person's first service month to the end of the last.
     pub period: Period,
@@ -768,12 +768,14 @@ pub fn generate(spec: &GenerateSpec, policies: &PolicySet) -> Result<Population,
             TargetGroup::ChildFt => (1, 17),
             TargetGroup::AdultGrt => (18, 80),
         };
-        // Age in whole years on the first day of the period (the 1st of a month, so the same
-        // day exists in every year): born after `lo` and on or before `hi`.
+        // The assessment is on the first day of the month before the period. Age in whole
+        // years that day (the 1st of a month, so the same day exists in every year): born
+        // after `on_day(age + 1)` and on or before `on_day(age)`.
+        let assessed_on = previous_month_start(period_from);
         let age = rng.range(min_age, max_age) as i32;
         let on_day = |years: i32| {
-            Date::from_calendar_date(period_from.year() - years, period_from.month(), 1)
-                .unwrap_or(period_from)
+            Date::from_calendar_date(assessed_on.year() - years, assessed_on.month(), 1)
+                .unwrap_or(assessed_on)
         };
         let hi = on_day(age);
         let earliest = on_day(age + 1) + Duration::days(1);
@@ -901,7 +903,7 @@ pub fn generate(spec: &GenerateSpec, policies: &PolicySet) -> Result<Population,
                 }
             }
             budgets.push(GenBudget {
-                assessed_on: period_from - Duration::days(14),
+                assessed_on,
                 period,
                 level: b.level.clone(),
                 monthly: b.total_eur,

@@ -206,7 +206,9 @@ fn every_person_is_valid_and_every_outcome_computes_its_budget() {
         } else {
             assert!(x.birth_date > date!(2017 - 06 - 30), "{code}");
         }
-        let first = pop.months[x.start_month as usize].from;
+        let first = x.budgets[0].assessed_on;
+        assert_eq!(first.day(), 1);
+        assert!(first < pop.months[x.start_month as usize].from);
         let age = first.year()
             - x.birth_date.year()
             - i32::from((first.month(), first.day()) < (x.birth_date.month(), x.birth_date.day()));
