@@ -120,21 +120,23 @@ impl From<Arc<PolicySet>> for Policies {
 
 /// The set the server started with, with every adoption in the database applied in order.
 async fn replay(state: &AppState) -> Result<PolicySet, String> {
-    let mut set = state.policies.base().clone();
+    let mut adoptions = Vec::new();
     for (a, files) in state
         .store
         .policy_adoptions()
         .await
         .map_err(|e| e.to_string())?
     {
-        let from = ibis_core::policy::parse_date(&a.valid_from)?;
-        let draft = load(&state.policies, files)
-            .map_err(|e| format!("adopted draft {}: {e}", a.draft_id))?;
-        let changes = simulate::draft_changes(state.policies.base(), &draft, from);
-        set = simulate::apply_changes(&set, &changes, from)
-            .map_err(|e| format!("adopted draft {}: {e}", a.draft_id))?;
+        adoptions.push(simulate::Adoption {
+            from: ibis_core::policy::parse_date(&a.valid_from)?,
+            files,
+        });
     }
-    Ok(set)
+    simulate::in_force(
+        state.policies.base(),
+        state.policies.base_files(),
+        &adoptions,
+    )
 }
 
 /// Puts every adoption recorded in the database in force (called when the server starts).

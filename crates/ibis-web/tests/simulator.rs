@@ -158,10 +158,7 @@ async fn adoption_flow(postgres: bool) {
     assert_eq!(t["difference_yearly_eur"], "742.20");
     let rows = sim["simulation"]["people"].as_array().unwrap();
     let key = person.to_string();
-    let mine = rows
-        .iter()
-        .find(|p| p["person"] == key.as_str())
-        .unwrap();
+    let mine = rows.iter().find(|p| p["person"] == key.as_str()).unwrap();
     assert_eq!(mine["difference_eur"], "12.37");
     assert_eq!(mine["reasons"][0]["kind"], "line");
     assert_eq!(mine["reasons"][0]["change"], "price");

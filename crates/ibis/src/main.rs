@@ -26,6 +26,9 @@ enum Command {
     Policy(cmd::policy::Args),
     /// Audit log tools.
     Audit(cmd::audit::Args),
+    /// Run a draft policy over the current or a synthetic population: totals, by municipality
+    /// and level, who gains and who loses, and why.
+    Simulate(cmd::simulate::Args),
 }
 
 /// Logs to standard error; `RUST_LOG` sets the level (default: info for ibis, warnings for the
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::Calendar(args) => cmd::calendar::run(args),
         Command::Budget(args) => cmd::budget::run(args),
         Command::Policy(args) => cmd::policy::run(args),
+        Command::Simulate(args) => cmd::simulate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
