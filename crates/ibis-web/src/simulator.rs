@@ -256,6 +256,54 @@ pub async fn drafts(state: &AppState, caller: &Caller) -> Result<Vec<PolicyDraft
     Ok(state.store.policy_drafts().await?)
 }
 
+/// The most synthetic people a simulation in the server may ask for.
+pub const MAX_SYNTHETIC_PEOPLE: u32 = 50_000;
+
+/// Whom a simulation runs over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Population {
+    /// The people with a budget decision in force on the day, in the caller's scope.
+    Current,
+    /// A synthetic population from the generator (the documents' proportions), seeded.
+    Synthetic {
+        /// How many people.
+        people: u32,
+        /// The seed.
+        seed: u64,
+    },
+}
+
+impl Population {
+    /// The population named by `population` (`current`, the default, or `synthetic`), with
+    /// `people` and `seed` for a synthetic one; the error names the field.
+    pub fn parse(
+        population: Option<&str>,
+        people: Option<u32>,
+        seed: Option<u64>,
+    ) -> Result<Self, FieldError> {
+        match population.unwrap_or("current") {
+            "current" => Ok(Population::Current),
+            "synthetic" => {
+                let people = people.unwrap_or(1000);
+                if people == 0 || people > MAX_SYNTHETIC_PEOPLE {
+                    return Err(FieldError::new(
+                        "people",
+                        format!("{people} is not allowed; give 1 to {MAX_SYNTHETIC_PEOPLE} people"),
+                    ));
+                }
+                Ok(Population::Synthetic {
+                    people,
+                    seed: seed.unwrap_or(1),
+                })
+            }
+            other => Err(FieldError::new(
+                "population",
+                format!("\"{other}\" is not allowed; allowed: current, synthetic"),
+            )),
+        }
+    }
+}
+
 /// A simulation of a draft as the API and the pages show it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SimulationReport {
@@ -267,11 +315,13 @@ pub struct SimulationReport {
     pub adopted_from: Option<String>,
     /// The day simulated.
     pub on: String,
+    /// `current` (the people with a budget in force) or `synthetic`.
+    pub population: String,
     /// What the draft changes against the policies in force that day.
     #[schema(value_type = Object)]
     pub changes: ChangeSummary,
     /// The simulation: totals, by municipality, by level, and each person (none for an
-    /// aggregates-only view).
+    /// aggregates-only view of the current population).
     #[schema(value_type = Object)]
     pub simulation: Simulation,
 }
@@ -290,37 +340,67 @@ fn draft_set(
     Ok((set, summary))
 }
 
-/// Runs a draft over the current population on a day: approvers and social workers over their
-/// municipality's people (each named by record id), analysts and administrators over everyone
-/// with aggregates only (no person rows; groups under 5 people withheld).
+/// Runs a draft on a day over the current population (approvers and social workers: their
+/// municipality's people, each named by record id; analysts and administrators: everyone,
+/// aggregates only, groups under 5 people withheld) or over a synthetic population (every
+/// synthetic person shown, to every role).
 pub async fn run(
     state: &AppState,
     caller: &Caller,
     draft_id: i64,
     on: time::Date,
+    population: Population,
 ) -> Result<SimulationReport, ApiError> {
     require(caller, SIMULATE_ROLES, "run policy simulations")?;
     let draft = state.store.policy_draft(draft_id).await?;
     let (set, changes) = draft_set(state, &draft, on)?;
-    let named = matches!(caller.scope(), Scope::Municipality(_));
-    let population = if named {
-        PopulationScope::People(caller.scope())
-    } else {
-        PopulationScope::Aggregates
+    let simulation = match population {
+        Population::Current => {
+            let named = matches!(caller.scope(), Scope::Municipality(_));
+            let scope = if named {
+                PopulationScope::People(caller.scope())
+            } else {
+                PopulationScope::Aggregates
+            };
+            let subjects = state
+                .store
+                .simulation_population(&caller.auditor(), &scope, on)
+                .await?;
+            let s = simulate::simulate(&state.policies, &set, &subjects, on);
+            if named {
+                s
+            } else {
+                s.aggregates_only()
+            }
+        }
+        Population::Synthetic { people, seed } => {
+            let policies = state.policies.clone();
+            tokio::task::spawn_blocking(move || {
+                let spec = ibis_core::generate::GenerateSpec::new(seed, people, 1, on);
+                let population = ibis_core::generate::generate(&spec, &policies)
+                    .map_err(|e| ApiError::invalid(vec![FieldError::new(e.field, e.message)]))?;
+                let subjects = simulate::synthetic_subjects(&population);
+                Ok::<_, ApiError>(simulate::simulate(&policies, &set, &subjects, on))
+            })
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "server",
+                    e.to_string(),
+                )
+            })??
+        }
     };
-    let subjects = state
-        .store
-        .simulation_population(&caller.auditor(), &population, on)
-        .await?;
-    let mut simulation = simulate::simulate(&state.policies, &set, &subjects, on);
-    if !named {
-        simulation = simulation.aggregates_only();
-    }
     Ok(SimulationReport {
         draft_id: draft.id,
         title: draft.title,
         adopted_from: draft.adopted_from,
         on: on.to_string(),
+        population: match population {
+            Population::Current => "current".into(),
+            Population::Synthetic { .. } => "synthetic".into(),
+        },
         changes,
         simulation,
     })

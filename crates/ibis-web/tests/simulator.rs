@@ -484,6 +484,20 @@ async fn the_simulator_pages_in_both_languages_and_the_analyst_sees_no_person() 
     check_page(&path, &html);
     assert!(html.contains("<html lang=\"en\"") && html.contains("You see totals only"));
     assert!(!html.contains("/people/"));
+    // Over a synthetic population every role sees the (synthetic) people, with their reasons.
+    let synthetic = format!("{at}?on={}&population=synthetic&people=60&seed=2", d.on);
+    let (st, html) = page(&s, &analyst, &synthetic).await;
+    assert_eq!(st, StatusCode::OK);
+    check_page(&synthetic, &html);
+    assert!(
+        html.contains("Synthetic person S") && html.contains("Who gains"),
+        "{html}"
+    );
+    assert!(!html.contains("/people/"));
+    let too_many = format!("{at}?on={}&population=synthetic&people=50001", d.on);
+    let (st, html) = page(&s, &analyst, &too_many).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    check_page(&too_many, &html);
     // The analyst may not adopt.
     let r = analyst
         .post(format!("{s}{at}/adopt", s = s.base))

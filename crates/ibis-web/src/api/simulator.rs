@@ -9,7 +9,6 @@ use axum::{Json, Router};
 use ibis_store::simulator::{PolicyAdoptionRow, PolicyDraftRow};
 use serde::Deserialize;
 
-use super::cycle::OnQuery;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Id, QueryParams};
@@ -66,25 +65,45 @@ async fn get_draft(
     Ok(Json(state.store.policy_draft(id).await?))
 }
 
-/// Runs a draft over the people with a budget decision in force on a day (today if left out):
+/// The day and the population of a simulation.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationQuery {
+    /// YYYY-MM-DD; today if left out.
+    pub on: Option<String>,
+    /// `current` (the default: the people with a budget decision in force) or `synthetic`.
+    pub population: Option<String>,
+    /// Synthetic people, 1 to 50,000 (default 1,000).
+    pub people: Option<u32>,
+    /// The generator's seed (default 1).
+    pub seed: Option<u64>,
+}
+
+/// Runs a draft over the people with a budget decision in force on a day (today if left out),
+/// or over a synthetic population from the generator (`population=synthetic&people=N&seed=S`):
 /// each person's budget now and under the draft with the reasons it differs (level, band,
 /// lines with quantity and price, caps), the totals a month and a year, by municipality and by
-/// level, gainers and losers. Approvers and social workers see their municipality's people;
-/// analysts and administrators see aggregates only (no person rows; groups of fewer than 5
-/// people withheld). The read is recorded in the audit log.
-#[utoipa::path(get, path = "/api/v1/policy-drafts/{id}/simulation", security(("bearer" = [])), params(("id" = i64, Path), OnQuery),
+/// level, gainers and losers. Over the current population approvers and social workers see
+/// their municipality's people; analysts and administrators see aggregates only (no person
+/// rows; groups of fewer than 5 people withheld); the read is recorded in the audit log.
+/// Synthetic people are shown to every role.
+#[utoipa::path(get, path = "/api/v1/policy-drafts/{id}/simulation", security(("bearer" = [])), params(("id" = i64, Path), SimulationQuery),
     responses((status = 200, body = SimulationReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn simulation(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    QueryParams(q): QueryParams<OnQuery>,
+    QueryParams(q): QueryParams<SimulationQuery>,
 ) -> Result<Json<SimulationReport>, ApiError> {
+    let population = simulator::Population::parse(q.population.as_deref(), q.people, q.seed)
+        .map_err(|e| ApiError::bad_request(&e.field, e.message))?;
     let on = match q.on {
         Some(s) => ibis_core::policy::parse_date(&s).map_err(|m| ApiError::bad_request("on", m))?,
         None => crate::today(),
     };
-    Ok(Json(simulator::run(&state, &caller, id, on).await?))
+    Ok(Json(
+        simulator::run(&state, &caller, id, on, population).await?,
+    ))
 }
 
 /// The day an adoption takes effect.

@@ -23,7 +23,9 @@ use ibis_core::simulate::{LineChangeKind, Reason, SubjectResult, Totals};
 use minijinja::context;
 use serde::Serialize;
 
-use super::cycle_ui::{caller, day, fail_of, has_role, money, parse_id, query, refused, require};
+use super::cycle_ui::{
+    caller, day, fail_of, has_role, money, parse_id, query, refused, require, Opt,
+};
 use super::forms::{problems, Form, Problem};
 use super::i18n::{date, tr, tr_args, Lang};
 use super::refdata::Municipalities;
@@ -299,6 +301,8 @@ fn totals_view(lang: Lang, name: String, t: Option<&Totals>) -> TotalsView {
 #[derive(Debug, Serialize)]
 struct PersonView {
     person: String,
+    /// Whether the person is a record (a synthetic person is not).
+    link: bool,
     municipality: String,
     group: String,
     level: String,
@@ -385,6 +389,7 @@ fn reason_text(lang: Lang, r: &Reason) -> String {
 fn person_view(lang: Lang, m: &Municipalities, s: &SubjectResult) -> PersonView {
     PersonView {
         person: s.person.clone(),
+        link: s.person.parse::<i64>().is_ok(),
         municipality: m.name(&s.municipality),
         group: lang.pick(s.group.name_lv(), s.group.name_en()).to_owned(),
         level: match (&s.current_level, &s.draft_level) {
@@ -453,16 +458,29 @@ async fn draft_page(
     require(who, sim::SIMULATE_ROLES)?;
     let id = parse_id(id)?;
     let lang = v.lang;
-    let on_text = query(v).opt("on");
-    let on = match &on_text {
-        Some(d) => ibis_core::policy::parse_date(d).map_err(|_| Fail::BadRequest)?,
+    let q = query(v);
+    let on = match q.opt("on") {
+        Some(d) => ibis_core::policy::parse_date(&d).map_err(|_| Fail::BadRequest)?,
         None => crate::today(),
     };
+    let population_value = q.opt("population").unwrap_or_else(|| "current".into());
+    let people_value = q.opt("people").unwrap_or_else(|| "1000".into());
+    let seed_value = q.opt("seed").unwrap_or_else(|| "1".into());
     let draft = state.store.policy_draft(id).await?;
-    let report = sim::run(state, &caller(v, who), id, on).await;
+    let population = sim::Population::parse(
+        Some(&population_value),
+        people_value.trim().parse().ok().or(Some(0)),
+        seed_value.trim().parse().ok().or(Some(1)),
+    );
+    let report = match population {
+        Ok(p) => sim::run(state, &caller(v, who), id, on, p)
+            .await
+            .map_err(refused),
+        Err(e) => Err(Ok(vec![e])),
+    };
     let (report, run_error) = match report {
         Ok(r) => (Some(r), Vec::new()),
-        Err(e) => (None, refused(e)?),
+        Err(e) => (None, e?),
     };
     let m = Municipalities::load(state, lang).await?;
     let (changes, totals, by_municipality, by_level, gainers, losers, failed, aggregates_only) =
@@ -518,6 +536,11 @@ async fn draft_page(
             ),
         };
     let run_errors: Vec<String> = run_error.into_iter().map(|e| e.message).collect();
+    let status = if run_errors.is_empty() {
+        status
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut errors: BTreeMap<String, Vec<Problem>> = BTreeMap::new();
     for p in &problems {
         errors.entry(p.field.clone()).or_default().push(p.clone());
@@ -534,6 +557,13 @@ async fn draft_page(
             adopted_from => draft.adopted_from.as_deref().map(|f| date(lang, f)).unwrap_or_default(),
             on => day(lang, on),
             on_value => on.to_string(),
+            populations => vec![
+                Opt::new("current", tr(lang, "simulator-population-current")),
+                Opt::new("synthetic", tr(lang, "simulator-population-synthetic")),
+            ],
+            population_value => population_value,
+            people_value => people_value,
+            seed_value => seed_value,
             changes => changes,
             totals => totals,
             by_municipality => by_municipality,
