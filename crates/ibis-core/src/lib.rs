@@ -12,6 +12,7 @@ pub mod claim;
 pub mod csv_import;
 pub mod decision;
 pub mod field;
+pub mod generate;
 pub mod grant;
 pub mod lang;
 pub mod ledger;
@@ -26,6 +27,7 @@ pub mod rawnum;
 pub mod registry;
 pub mod review;
 pub mod sepa;
+pub mod simulate;
 pub mod tariff;
 
 pub use period::Period;

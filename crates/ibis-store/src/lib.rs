@@ -22,6 +22,7 @@ pub mod payments;
 pub mod providers;
 pub mod reference;
 pub mod registry;
+pub mod simulator;
 pub mod spending;
 pub mod sql;
 pub mod statements;
@@ -167,6 +168,13 @@ const MIGRATIONS: &[Migration] = &[
         schema: include_str!("../migrations/0005_payees.sql"),
         sqlite_guards: include_str!("../migrations/sqlite/0005_guards.sql"),
         postgres_guards: include_str!("../migrations/postgres/0005_guards.sql"),
+    },
+    // The policy simulator: drafts and adoptions.
+    Migration {
+        version: 6,
+        schema: include_str!("../migrations/0006_policy_drafts.sql"),
+        sqlite_guards: include_str!("../migrations/sqlite/0006_guards.sql"),
+        postgres_guards: include_str!("../migrations/postgres/0006_guards.sql"),
     },
 ];
 

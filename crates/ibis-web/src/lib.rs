@@ -2,12 +2,10 @@
 //! Handlers parse requests into core types, check the caller's role and scope, and let the
 //! store and the core decide.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
-use ibis_core::policy::PolicySet;
 use ibis_store::Store;
 
 pub mod api;
@@ -18,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod json;
 pub mod pages;
+pub mod simulator;
 pub mod spending;
 pub mod statements;
 
@@ -29,8 +28,9 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     /// The store.
     pub store: Store,
-    /// The allocation policies in force.
-    pub policies: Arc<PolicySet>,
+    /// The allocation policies in force: the set the server started with and every draft
+    /// adopted since (see [`simulator::Policies`]; it dereferences to a `PolicySet`).
+    pub policies: simulator::Policies,
     /// Whether cookies are marked `Secure` (on unless serving plain HTTP for development).
     pub secure_cookies: bool,
 }

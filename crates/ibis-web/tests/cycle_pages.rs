@@ -48,7 +48,7 @@ async fn start() -> App {
         .unwrap();
     let state = ibis_web::AppState {
         store: store.clone(),
-        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()),
+        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()).into(),
         secure_cookies: false,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

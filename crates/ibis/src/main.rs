@@ -30,6 +30,9 @@ enum Command {
     Backup(cmd::backup::BackupArgs),
     /// Restore a backup file into a new, empty database.
     Restore(cmd::backup::RestoreArgs),
+    /// Run a draft policy over the current or a synthetic population: totals, by municipality
+    /// and level, who gains and who loses, and why.
+    Simulate(cmd::simulate::Args),
 }
 
 /// Logs to standard error; `RUST_LOG` sets the level (default: info for ibis, warnings for the
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Policy(args) => cmd::policy::run(args),
         Command::Backup(args) => cmd::backup::backup(args),
         Command::Restore(args) => cmd::backup::restore(args),
+        Command::Simulate(args) => cmd::simulate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -26,6 +26,7 @@ use crate::json::JsonBody;
 use crate::AppState;
 
 pub mod cycle;
+pub mod simulator;
 pub mod spending;
 pub mod statements;
 
@@ -62,6 +63,8 @@ pub fn routes() -> Router<AppState> {
         .merge(cycle::routes())
         .merge(spending::routes())
         .merge(statements::routes())
+        // The policy simulator: drafts, simulations, adoption.
+        .merge(simulator::routes())
 }
 
 /// The OpenAPI document.
@@ -101,6 +104,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(cycle::CycleDoc::openapi());
     doc.merge(spending::SpendingDoc::openapi());
     doc.merge(statements::StatementsDoc::openapi());
+    doc.merge(simulator::SimulatorDoc::openapi());
     doc
 }
 

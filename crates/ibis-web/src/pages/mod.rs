@@ -20,6 +20,7 @@
 //! | `GET /decisions/{id}/statement?month=` | a budget's monthly statement (see [`mybudget`]) |
 //! | `GET /my-clients`, `POST /my-clients/claims\|visits\|visits/{id}/check-out` | provider staff: agreements, claims, visits, statement (see [`provider_pages`]) |
 //! | `GET, POST /my-clients/upload` | provider staff: a CSV of claims, with a streamed per-line report (see [`upload`]) |
+//! | `GET, POST /simulator`, `GET /simulator/drafts/{id}`, `POST /simulator/drafts/{id}/adopt` | the policy simulator (see [`simulator`]) |
 //! | `GET /static/ibis.css`, `GET /static/logo.svg` | static files |
 
 use axum::routing::{get, post};
@@ -41,6 +42,7 @@ pub mod provider_pages;
 mod providers;
 pub mod refdata;
 pub mod session;
+pub mod simulator;
 pub mod upload;
 pub mod views;
 pub mod visitor;
@@ -65,6 +67,7 @@ const RUST_SOURCES: &[&str] = &[
     include_str!("mybudget.rs"),
     include_str!("provider_pages.rs"),
     include_str!("upload.rs"),
+    include_str!("simulator.rs"),
 ];
 
 /// The pages' routes.
@@ -135,6 +138,10 @@ pub fn routes() -> Router<AppState> {
             "/my-clients/visits/{id}/check-out",
             post(provider_pages::check_out),
         )
+        // The policy simulator: drafts, simulations, adoption.
+        .route("/simulator", get(simulator::page).post(simulator::create))
+        .route("/simulator/drafts/{id}", get(simulator::draft))
+        .route("/simulator/drafts/{id}/adopt", post(simulator::adopt))
         .route("/static/ibis.css", get(views::css))
         .route("/static/logo.svg", get(views::logo))
         .fallback(home::fallback)

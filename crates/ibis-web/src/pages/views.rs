@@ -90,6 +90,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("upload.html", include_str!("../../templates/upload.html")),
     (
+        "simulator.html",
+        include_str!("../../templates/simulator.html"),
+    ),
+    (
+        "simulator_draft.html",
+        include_str!("../../templates/simulator_draft.html"),
+    ),
+    (
         "upload_report.html",
         include_str!("../../templates/upload_report.html"),
     ),

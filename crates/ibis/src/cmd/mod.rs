@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod policies;
 pub mod policy;
 pub mod serve;
+pub mod simulate;
 
 pub use calendar::Lang;
 

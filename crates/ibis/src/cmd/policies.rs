@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use ibis_core::catalogue::Catalogue;
-use ibis_core::policy::{file_identity, PolicySet, BUILTIN_FILES};
+use ibis_core::policy::{PolicySet, BUILTIN_FILES};
 
 /// The policy files `(name, text)` shipped with ibis.
 pub fn builtin_files() -> Vec<(String, String)> {
@@ -39,30 +39,22 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
+/// The policy files: the shipped ones, or those under `--policies DIR`.
+pub fn files(dir: Option<&Path>) -> Result<Vec<(String, String)>, String> {
+    match dir {
+        None => Ok(builtin_files()),
+        Some(dir) => read_dir_files(dir),
+    }
+}
+
 /// The policy set: the shipped one, or the files under `--policies DIR`.
 pub fn load(dir: Option<&Path>) -> Result<PolicySet, String> {
-    let files = match dir {
-        None => builtin_files(),
-        Some(dir) => read_dir_files(dir)?,
-    };
+    let files = files(dir)?;
     let catalogue = Catalogue::builtin().map_err(|e| e.to_string())?;
     PolicySet::load(catalogue, files).map_err(|e| e.to_string())
 }
 
-/// `files` with `file` put in: it replaces the file of the same kind and id (and, for
-/// policies, version), or is added beside them.
-pub fn with_file(
-    mut files: Vec<(String, String)>,
-    file: (String, String),
-) -> Vec<(String, String)> {
-    let id = file_identity(&file.1);
-    let same = |text: &str| match (&id, file_identity(text)) {
-        (Some((k, i, v)), Some((k2, i2, v2))) => {
-            k == &k2 && i == &i2 && (k == "tariff-table" || v == &v2)
-        }
-        _ => false,
-    };
-    files.retain(|(n, t)| n != &file.0 && !same(t));
-    files.push(file);
-    files
+/// `files` with `file` put in (the rule lives in `ibis_core::simulate::with_file`).
+pub fn with_file(files: Vec<(String, String)>, file: (String, String)) -> Vec<(String, String)> {
+    ibis_core::simulate::with_file(files, file)
 }

@@ -50,6 +50,7 @@ pub fn run(args: Args) -> Result<(), String> {
 
 async fn serve(args: Args) -> Result<(), String> {
     let url = db_url(&args.db, &args.data_dir);
+    let policy_files = policies::files(args.policies.as_deref())?;
     let policies = policies::load(args.policies.as_deref())?;
     let store = ibis_store::Store::open(&url)
         .await
@@ -79,9 +80,15 @@ async fn serve(args: Args) -> Result<(), String> {
     let secure_cookies = args.secure_cookies || !args.listen.ip().is_loopback();
     let state = AppState {
         store,
-        policies: Arc::new(policies),
+        policies: ibis_web::simulator::Policies::with_files(Arc::new(policies), policy_files),
         secure_cookies,
     };
+    let adopted = ibis_web::simulator::load_adopted(&state)
+        .await
+        .map_err(|e| format!("adopted policies: {e}"))?;
+    if adopted > 0 {
+        eprintln!("ibis: {adopted} adopted policy drafts in force from their days");
+    }
     if fresh_demo {
         ibis_web::demo_cycle::load(&state)
             .await
