@@ -18,6 +18,7 @@ pub mod error;
 pub mod extract;
 pub mod json;
 pub mod pages;
+pub mod pdf;
 pub mod spending;
 pub mod statements;
 
