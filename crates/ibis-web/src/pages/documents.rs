@@ -279,7 +279,7 @@ pub(crate) fn statement_document(
                 tr(lang, "col-co-payment"),
             ],
             rows,
-            widths: vec![0.28, 0.26, 0.14, 0.18, 0.14],
+            widths: vec![0.25, 0.25, 0.14, 0.18, 0.18],
             right: vec![false, false, true, true, true],
         });
     }

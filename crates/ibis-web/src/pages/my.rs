@@ -148,6 +148,13 @@ fn arg(pairs: &[(&str, String)]) -> fluent_bundle::FluentArgs<'static> {
     a
 }
 
+/// `count` as a number, so the plural forms choose by it.
+fn count(n: usize) -> fluent_bundle::FluentArgs<'static> {
+    let mut a = fluent_bundle::FluentArgs::new();
+    a.set("count", i64::try_from(n).unwrap_or(i64::MAX));
+    a
+}
+
 fn cents(s: &str) -> i64 {
     s.parse::<Money>().unwrap_or(Money::ZERO).cents()
 }
@@ -373,7 +380,7 @@ async fn show(state: &AppState, v: &Visitor) -> PageResult {
             goals => goals,
             lines => lines,
             cost => money(lang, cost),
-            easy_goals => tr_args(lang, "my-easy-goals", Some(&arg(&[("count", p.plan.goals.len().to_string())]))),
+            easy_goals => tr_args(lang, "my-easy-goals", Some(&count(p.plan.goals.len()))),
         });
         docs.push(Doc {
             title: tr(lang, "my-doc-plan"),
@@ -424,7 +431,7 @@ async fn show(state: &AppState, v: &Visitor) -> PageResult {
             budget => budget,
             plan => plan,
             waiting => waiting,
-            easy_waiting => tr_args(lang, "my-easy-visits", Some(&arg(&[("count", waiting.to_string())]))),
+            easy_waiting => tr_args(lang, "my-easy-visits", Some(&count(waiting))),
             contacts => contacts,
             near => near,
             near_intro => tr_args(lang, "my-near-intro", Some(&arg(&[("home", home), ("region", region)]))),
@@ -444,6 +451,26 @@ mod tests {
         assert_eq!(share(300, 200), 100);
         assert_eq!(share(-5, 200), 0);
         assert_eq!(share(5, 0), 0);
+    }
+
+    #[test]
+    fn plural_forms_choose_by_the_number() {
+        assert_eq!(
+            tr_args(Lang::En, "my-easy-goals", Some(&count(1))),
+            "Your plan has 1 goal."
+        );
+        assert_eq!(
+            tr_args(Lang::En, "my-easy-goals", Some(&count(3))),
+            "Your plan has 3 goals."
+        );
+        assert_eq!(
+            tr_args(Lang::Lv, "my-easy-goals", Some(&count(1))),
+            "Jūsu plānā ir 1 mērķis."
+        );
+        assert_eq!(
+            tr_args(Lang::En, "my-easy-visits", Some(&count(0))),
+            "No visit waits for your answer."
+        );
     }
 
     #[test]
