@@ -365,6 +365,7 @@ async fn easy_read_and_language_are_remembered() {
     // The easy-read mode stays on /my-budget too (large type).
     let budget = s.page(&me, "/my-budget").await;
     assert!(budget.contains("class=\"easy-read\""));
+    assert!(budget.contains("/static/pictograms/visit.svg"));
 
     // English, remembered for the user.
     let r = s
