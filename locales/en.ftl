@@ -888,3 +888,77 @@ simulator-people-hint = 1 to 50,000; used for a synthetic population only.
 simulator-seed = Seed
 simulator-seed-hint = The same seed gives the same synthetic population.
 simulator-synthetic-person = Synthetic person { $id }
+## my ibis
+nav-my = My ibis
+home-my-text = Your budget and what is left, your plan, your providers, your papers and who helps you.
+my-title = My ibis
+my-for = About { $name }
+my-no-person = No person is linked to your account yet. Ask your municipality's social service to link you.
+my-people = The people you represent
+my-easy-on = Easy-read: on
+my-easy-off = Easy-read: off
+my-budget-title = My money
+my-no-budget = There is no budget yet.
+my-budget-more = The statement for each month and the visits
+my-chart-caption = The budget in numbers
+my-chart-what = What
+my-chart-amount = Amount
+my-chart-budget = Budget so far
+my-chart-used = Used
+my-chart-paid = Paid to providers
+my-chart-left = Left
+my-easy-left = You have { $left } left.
+my-easy-used = You used { $used } of { $total }.
+my-easy-monthly = You get { $monthly } each month.
+my-plan-title = My plan and goals
+my-no-plan = There is no plan yet. Your case manager makes it with you.
+my-plan-state = The plan is { $state }.
+my-plan-open = The whole plan
+my-easy-goals = Your plan has { $count ->
+    [one] 1 goal
+   *[other] { $count } goals
+}.
+my-providers-title = My providers and what they cost
+my-providers-caption = Services of my plan, each month
+my-easy-visits = { $count ->
+    [0] No visit waits for your answer.
+    [one] 1 visit waits for your answer.
+   *[other] { $count } visits wait for your answer.
+}
+my-visits-answer = Confirm or dispute visits
+my-docs-title = My papers
+my-no-docs = There are no papers yet.
+my-doc-notice = Decision on the budget
+my-doc-plan = Support plan
+my-doc-statement = Statement for { $month }
+my-doc-page = Read
+my-doc-pdf = PDF
+my-contacts-title = Who helps me
+my-no-contacts = No case manager or support person is named yet.
+my-contact-case-manager = Case manager
+my-contact-broker = Support person
+my-contact-assessor = Assessor
+my-near-title = Near me
+my-near-intro = Providers of your plan's services in { $home } and the rest of { $region }, with the price of each service.
+my-near-caption = Providers near me
+my-near-services = Services of my plan (price)
+my-near-where = Where
+my-near-home = my municipality
+my-near-none = No provider near you offers your plan's services yet.
+mydoc-person = Person
+mydoc-col-cost = Cost a month
+mydoc-back = Back to the page
+mydoc-pdf = Download as PDF (A4)
+mydoc-print-hint = This page prints on A4 without the menus. The PDF is the same document.
+mydoc-footer = Printed from ibis on { $date }
+mydoc-page-of = Page { $n } of { $total }
+mydoc-sign-title = To sign
+mydoc-sign-person = The person or their legal representative
+mydoc-sign-case-manager = Case manager
+mydoc-sign-signature = Signature and name
+mydoc-sign-date = Date
+notice-as-pdf = The notice as PDF
+my-plan-print = The plan to print, with lines to sign
+my-plan-pdf = The plan as PDF (A4)
+my-statement-print = The statement to print
+my-statement-pdf = The statement as PDF (A4)

@@ -888,3 +888,77 @@ simulator-people-hint = No 1 līdz 50 000; tikai sintētiskiem iedzīvotājiem.
 simulator-seed = Sēkla
 simulator-seed-hint = Tā pati sēkla dod tos pašus sintētiskos iedzīvotājus.
 simulator-synthetic-person = Sintētiska persona { $id }
+## my ibis
+nav-my = Mans ibis
+home-my-text = Jūsu budžets un atlikums, plāns, pakalpojumu sniedzēji, dokumenti un kas jums palīdz.
+my-title = Mans ibis
+my-for = Par personu { $name }
+my-no-person = Jūsu kontam vēl nav piesaistīta neviena persona. Lūdziet pašvaldības sociālo dienestu to izdarīt.
+my-people = Personas, kuras jūs pārstāvat
+my-easy-on = Vieglā valoda: ieslēgt
+my-easy-off = Vieglā valoda: izslēgt
+my-budget-title = Mana nauda
+my-no-budget = Budžeta vēl nav.
+my-budget-more = Katra mēneša pārskats un apmeklējumi
+my-chart-caption = Budžets skaitļos
+my-chart-what = Kas
+my-chart-amount = Summa
+my-chart-budget = Budžets līdz šim
+my-chart-used = Izlietots
+my-chart-paid = Samaksāts sniedzējiem
+my-chart-left = Atlicis
+my-easy-left = Jums ir atlikuši { $left }.
+my-easy-used = Jūs izlietojāt { $used } no { $total }.
+my-easy-monthly = Jūs saņemat { $monthly } katru mēnesi.
+my-plan-title = Mans plāns un mērķi
+my-no-plan = Plāna vēl nav. Jūsu sociālais darbinieks to sastāda kopā ar jums.
+my-plan-state = Plāna stāvoklis: { $state }.
+my-plan-open = Viss plāns
+my-easy-goals = Jūsu plānā ir { $count ->
+    [one] { $count } mērķis
+   *[other] { $count } mērķi
+}.
+my-providers-title = Mani pakalpojumu sniedzēji un to cena
+my-providers-caption = Mana plāna pakalpojumi mēnesī
+my-easy-visits = { $count ->
+    [0] Neviens apmeklējums negaida jūsu atbildi.
+    [one] { $count } apmeklējums gaida jūsu atbildi.
+   *[other] { $count } apmeklējumi gaida jūsu atbildi.
+}
+my-visits-answer = Apstiprināt vai apstrīdēt apmeklējumus
+my-docs-title = Mani dokumenti
+my-no-docs = Dokumentu vēl nav.
+my-doc-notice = Lēmums par budžetu
+my-doc-plan = Atbalsta plāns
+my-doc-statement = Pārskats par { $month }
+my-doc-page = Lasīt
+my-doc-pdf = PDF
+my-contacts-title = Kas man palīdz
+my-no-contacts = Sociālais darbinieks vai atbalsta persona vēl nav norādīti.
+my-contact-case-manager = Sociālais darbinieks (gadījuma vadītājs)
+my-contact-broker = Atbalsta persona
+my-contact-assessor = Izvērtētājs
+my-near-title = Tuvumā
+my-near-intro = Jūsu plāna pakalpojumu sniedzēji: { $home } un pārējais { $region }, ar katra pakalpojuma cenu.
+my-near-caption = Pakalpojumu sniedzēji tuvumā
+my-near-services = Mana plāna pakalpojumi (cena)
+my-near-where = Kur
+my-near-home = mana pašvaldība
+my-near-none = Tuvumā vēl neviens nesniedz jūsu plāna pakalpojumus.
+mydoc-person = Persona
+mydoc-col-cost = Cena mēnesī
+mydoc-back = Atpakaļ uz lapu
+mydoc-pdf = Lejupielādēt PDF (A4)
+mydoc-print-hint = Šī lapa drukājas uz A4 bez izvēlnēm. PDF ir tas pats dokuments.
+mydoc-footer = Izdrukāts no ibis { $date }
+mydoc-page-of = Lapa { $n } no { $total }
+mydoc-sign-title = Vieta parakstiem
+mydoc-sign-person = Persona vai tās likumiskais pārstāvis
+mydoc-sign-case-manager = Sociālais darbinieks (gadījuma vadītājs)
+mydoc-sign-signature = Paraksts un vārds, uzvārds
+mydoc-sign-date = Datums
+notice-as-pdf = Paziņojums PDF formātā
+my-plan-print = Plāns drukāšanai, ar vietu parakstiem
+my-plan-pdf = Plāns PDF formātā (A4)
+my-statement-print = Pārskats drukāšanai
+my-statement-pdf = Pārskats PDF formātā (A4)

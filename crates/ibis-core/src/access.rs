@@ -84,6 +84,30 @@ impl Role {
     }
 }
 
+/// The kinds of link between a user and a person that make the user one who speaks for the
+/// person: the person themself, a legal representative, a foster family. Only users with the
+/// role [`Role::Person`] are linked this way, and they are linked no other way, so the
+/// person role's [`Scope::Linked`] reaches exactly the people they are or represent.
+pub const PERSON_LINK_KINDS: &[&str] = &["self", "representative", "foster-family"];
+
+/// Every kind of link between a user and a person: [`PERSON_LINK_KINDS`], and the
+/// professionals assigned to the person (`assessor`, `broker` = support person,
+/// `case-manager` = the social worker who manages the case).
+pub const LINK_KINDS: &[&str] = &[
+    "self",
+    "representative",
+    "foster-family",
+    "assessor",
+    "broker",
+    "case-manager",
+];
+
+/// Whether a user with a role may be linked to a person with a kind of link: person-role
+/// users only as themself, representative or foster family; everyone else never so.
+pub fn link_fits(role: Role, kind: &str) -> bool {
+    LINK_KINDS.contains(&kind) && (role == Role::Person) == PERSON_LINK_KINDS.contains(&kind)
+}
+
 /// What a user is attached to: their municipality, provider.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserScope {
@@ -142,6 +166,22 @@ mod tests {
             ..u
         };
         assert_eq!(Role::Approver.scope(&none), Scope::Nothing);
+    }
+
+    #[test]
+    fn person_users_are_linked_only_as_the_person_or_who_speaks_for_them() {
+        for kind in PERSON_LINK_KINDS {
+            assert!(link_fits(Role::Person, kind), "{kind}");
+            for r in Role::ALL.iter().filter(|r| **r != Role::Person) {
+                assert!(!link_fits(*r, kind), "{r} as {kind}");
+            }
+        }
+        for kind in ["assessor", "broker", "case-manager"] {
+            assert!(!link_fits(Role::Person, kind), "person as {kind}");
+            assert!(link_fits(Role::SocialWorker, kind));
+        }
+        assert!(!link_fits(Role::Person, "neighbour"));
+        assert!(!link_fits(Role::Broker, "neighbour"));
     }
 
     #[test]

@@ -307,6 +307,14 @@ pub async fn load(store: &Store, today: time::Date) -> Result<DemoSummary> {
                     store.link_person(&who, *id, user.id, "self").await?;
                 }
             }
+            // The demo person's case manager is Ogre's social worker.
+            Role::SocialWorker if *municipality == Some("ogre") => {
+                if let Some(id) = ogre_people.first() {
+                    store
+                        .link_person(&who, *id, user.id, "case-manager")
+                        .await?;
+                }
+            }
             Role::Provider => {
                 if let Some(pid) = ogre_provider {
                     for id in ogre_people.iter().take(6) {

@@ -634,7 +634,10 @@ impl Store {
             .is_some())
     }
 
-    /// Links a user to a person: `self`, `representative`, `assessor` or `broker`.
+    /// Links a user to a person with a kind from [`ibis_core::access::LINK_KINDS`]: `self`,
+    /// `representative` or `foster-family` for users with the person role (and only for
+    /// them, see [`ibis_core::access::link_fits`]), `assessor`, `broker` (support person) or
+    /// `case-manager` for the professionals.
     pub async fn link_person(
         &self,
         who: &Auditor,
@@ -642,11 +645,30 @@ impl Store {
         user_id: i64,
         kind: &str,
     ) -> Result<()> {
-        if !["self", "representative", "assessor", "broker"].contains(&kind) {
+        use ibis_core::access::{link_fits, LINK_KINDS};
+        if !LINK_KINDS.contains(&kind) {
             return Err(StoreError::invalid(
                 "kind",
                 format!(
-                    "\"{kind}\" is not allowed; allowed: self, representative, assessor, broker"
+                    "\"{kind}\" is not allowed; allowed: {}",
+                    LINK_KINDS.join(", ")
+                ),
+            ));
+        }
+        let role: Option<String> = sqlx::query("SELECT role FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| r.try_get::<String, _>(0))
+            .transpose()?;
+        let role = role
+            .and_then(|r| r.parse::<ibis_core::access::Role>().ok())
+            .ok_or_else(|| StoreError::invalid("user_id", format!("no user {user_id}")))?;
+        if !link_fits(role, kind) {
+            return Err(StoreError::invalid(
+                "kind",
+                format!(
+                    "a user with the role {role} cannot be linked as \"{kind}\": self, representative and foster-family are for users with the person role, and they are linked no other way"
                 ),
             ));
         }
@@ -668,6 +690,30 @@ impl Store {
         )
         .await?;
         tx.commit().await
+    }
+
+    /// Who is linked to a person as professionals, for the person's own page: the kind of
+    /// link (`case-manager`, `broker`, `assessor`) and the user's display name, in that
+    /// order. The person must be in scope.
+    pub async fn contacts_of(
+        &self,
+        scope: &Scope,
+        person_id: i64,
+    ) -> Result<Vec<(String, String)>> {
+        if !self.person_in_scope(scope, person_id).await? {
+            return Err(StoreError::NotFound);
+        }
+        let rows = sqlx::query(
+            "SELECT l.kind, u.display_name FROM person_links l JOIN users u ON u.id = l.user_id \
+             WHERE l.person_id = $1 AND l.kind IN ('case-manager', 'broker', 'assessor') \
+             ORDER BY CASE l.kind WHEN 'case-manager' THEN 0 WHEN 'broker' THEN 1 ELSE 2 END, u.display_name",
+        )
+        .bind(person_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
+            .collect()
     }
 
     /// Makes a person a client of a provider (until agreements do this).

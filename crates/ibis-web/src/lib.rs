@@ -17,6 +17,7 @@ pub mod extract;
 pub mod json;
 pub mod pages;
 pub mod simulator;
+pub mod pdf;
 pub mod spending;
 pub mod statements;
 

@@ -21,7 +21,9 @@
 //! | `GET /my-clients`, `POST /my-clients/claims\|visits\|visits/{id}/check-out` | provider staff: agreements, claims, visits, statement (see [`provider_pages`]) |
 //! | `GET, POST /my-clients/upload` | provider staff: a CSV of claims, with a streamed per-line report (see [`upload`]) |
 //! | `GET, POST /simulator`, `GET /simulator/drafts/{id}`, `POST /simulator/drafts/{id}/adopt` | the policy simulator (see [`simulator`]) |
-//! | `GET /static/ibis.css`, `GET /static/logo.svg` | static files |
+//! | `GET /my`, `POST /my/easy-read` | the person's own start page and the easy-read switch (see [`my`]) |
+//! | `/decisions/{id}/notice.pdf`, `/plans/{id}/print\|plan.pdf`, `/decisions/{id}/statement/print\|statement.pdf` | printed documents (see [`documents`]) |
+//! | `GET /static/ibis.css`, `GET /static/logo.svg`, `GET /static/pictograms/{name}.svg` | static files |
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -32,9 +34,11 @@ pub mod assessments;
 mod catalogue;
 pub mod cycle_ui;
 pub mod decisions;
+pub mod documents;
 pub mod forms;
 mod home;
 pub mod i18n;
+pub mod my;
 pub mod mybudget;
 mod people;
 pub mod plans;
@@ -68,6 +72,8 @@ const RUST_SOURCES: &[&str] = &[
     include_str!("provider_pages.rs"),
     include_str!("upload.rs"),
     include_str!("simulator.rs"),
+    include_str!("my.rs"),
+    include_str!("documents.rs"),
 ];
 
 /// The pages' routes.
@@ -142,6 +148,21 @@ pub fn routes() -> Router<AppState> {
         .route("/simulator", get(simulator::page).post(simulator::create))
         .route("/simulator/drafts/{id}", get(simulator::draft))
         .route("/simulator/drafts/{id}/adopt", post(simulator::adopt))
+        // My ibis (issue 6): the person's start page, easy-read, printed documents.
+        .route("/my", get(my::page))
+        .route("/my/easy-read", post(my::set_easy))
+        .route("/static/pictograms/{file}", get(my::pictogram))
+        .route("/decisions/{id}/notice.pdf", get(documents::notice_pdf))
+        .route("/plans/{id}/print", get(documents::plan_print))
+        .route("/plans/{id}/plan.pdf", get(documents::plan_pdf))
+        .route(
+            "/decisions/{id}/statement/print",
+            get(documents::statement_print),
+        )
+        .route(
+            "/decisions/{id}/statement.pdf",
+            get(documents::statement_pdf),
+        )
         .route("/static/ibis.css", get(views::css))
         .route("/static/logo.svg", get(views::logo))
         .fallback(home::fallback)

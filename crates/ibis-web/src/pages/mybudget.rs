@@ -176,10 +176,9 @@ pub struct LineView {
     pub co_payment: String,
 }
 
-/// The month's statement as the pages show it.
-pub fn statement_view(state: &AppState, lang: Lang, s: &PersonStatement) -> minijinja::Value {
-    let lines: Vec<LineView> = s
-        .lines
+/// The lines of a month's statement as the pages and the printed statement show them.
+pub fn statement_lines(state: &AppState, lang: Lang, s: &PersonStatement) -> Vec<LineView> {
+    s.lines
         .iter()
         .map(|l| LineView {
             service: service_name(state, lang, &l.service),
@@ -190,7 +189,12 @@ pub fn statement_view(state: &AppState, lang: Lang, s: &PersonStatement) -> mini
             held: (l.held_eur != "0.00").then(|| eur(lang, &l.held_eur)),
             co_payment: eur(lang, &l.co_payment_eur),
         })
-        .collect();
+        .collect()
+}
+
+/// The month's statement as the pages show it.
+pub fn statement_view(state: &AppState, lang: Lang, s: &PersonStatement) -> minijinja::Value {
+    let lines = statement_lines(state, lang, s);
     let total: Money = s
         .lines
         .iter()
@@ -246,7 +250,7 @@ struct DecisionLink {
 }
 
 /// What is left, in words and as a share for the bar.
-fn left_view(lang: Lang, b: &ibis_store::spending::BudgetBalances) -> minijinja::Value {
+pub(crate) fn left_view(lang: Lang, b: &ibis_store::spending::BudgetBalances) -> minijinja::Value {
     let m = |s: &str| s.parse::<Money>().unwrap_or(Money::ZERO);
     let total = m(&b.allocated_eur) + m(&b.adjusted_eur);
     let used = m(&b.approved_eur) + m(&b.reserved_eur);
@@ -285,7 +289,11 @@ fn left_view(lang: Lang, b: &ibis_store::spending::BudgetBalances) -> minijinja:
 }
 
 /// The people the signed-in person sees: themselves, or those they represent.
-async fn linked_people(state: &AppState, v: &Visitor, who: &SignedIn) -> Result<Vec<Person>, Fail> {
+pub(crate) async fn linked_people(
+    state: &AppState,
+    v: &Visitor,
+    who: &SignedIn,
+) -> Result<Vec<Person>, Fail> {
     Ok(state
         .store
         .persons(
@@ -300,7 +308,7 @@ async fn linked_people(state: &AppState, v: &Visitor, who: &SignedIn) -> Result<
 
 /// The decision a month's page is about: the latest whose period overlaps the month, else the
 /// latest of all.
-fn decision_for(decisions: &[DecisionRow], month: &Period) -> Option<usize> {
+pub(crate) fn decision_for(decisions: &[DecisionRow], month: &Period) -> Option<usize> {
     let overlaps = |d: &DecisionRow| {
         let from = ibis_core::policy::parse_date(&d.period_from).ok();
         let to = ibis_core::policy::parse_date(&d.period_to).ok();
@@ -546,7 +554,7 @@ async fn answer(state: &AppState, v: &Visitor, id: &str, action: &str, form: &Fo
 
 /// The month a decision's statement page shows by default: this month, moved into the
 /// decision's period when it lies outside it.
-fn default_month(d: &DecisionRow, today: time::Date) -> Period {
+pub(crate) fn default_month(d: &DecisionRow, today: time::Date) -> Period {
     let from = ibis_core::policy::parse_date(&d.period_from).ok();
     let last = ibis_core::policy::parse_date(&d.period_to)
         .ok()

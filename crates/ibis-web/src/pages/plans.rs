@@ -351,7 +351,10 @@ fn service_choices(state: &AppState, lang: Lang) -> Vec<OptGroup> {
 }
 
 /// The providers serving a municipality.
-async fn providers_of(state: &AppState, municipality: &str) -> Result<Vec<Provider>, Fail> {
+pub(crate) async fn providers_of(
+    state: &AppState,
+    municipality: &str,
+) -> Result<Vec<Provider>, Fail> {
     Ok(state
         .store
         .providers(Some(municipality), None, PageRequest::new(Some(200), None))
@@ -360,7 +363,7 @@ async fn providers_of(state: &AppState, municipality: &str) -> Result<Vec<Provid
 }
 
 /// The price a provider asks for a service on a day (the offer in force, the latest one).
-fn offer_price(p: &Provider, service: &str, on: &str) -> Option<UnitPrice> {
+pub(crate) fn offer_price(p: &Provider, service: &str, on: &str) -> Option<UnitPrice> {
     p.offers
         .iter()
         .filter(|o| {
@@ -650,18 +653,19 @@ async fn update_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> Pa
 
 // ---- The page of a plan ------------------------------------------------------------------
 
+/// A plan line as the plan's page, the person's page and the printed plan show it.
 #[derive(Debug, Serialize)]
-struct LineView {
-    service: String,
-    quantity: String,
-    unit: String,
-    provider: String,
-    funding: String,
-    status: String,
-    barrier: String,
-    price: String,
-    cost: String,
-    counts: bool,
+pub(crate) struct LineView {
+    pub(crate) service: String,
+    pub(crate) quantity: String,
+    pub(crate) unit: String,
+    pub(crate) provider: String,
+    pub(crate) funding: String,
+    pub(crate) status: String,
+    pub(crate) barrier: String,
+    pub(crate) price: String,
+    pub(crate) cost: String,
+    pub(crate) counts: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -772,30 +776,19 @@ fn line_price(
     }
 }
 
-/// The page of a plan, with the values of its forms and the problems found.
-async fn show(
+/// A plan's lines with their unit price and monthly cost, as the pages and the printed plan
+/// show them.
+pub(crate) fn line_views(
     state: &AppState,
-    v: &Visitor,
-    id: i64,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    shown: Shown,
-) -> PageResult {
-    let who = v.signed_in()?;
-    require(who, CASE_ROLES)?;
-    let lang = v.lang;
-    let (p, person): (PlanRow, Person) = state.store.plan(&v.auditor()?, &who.scope(), id).await?;
-    let d = state
-        .store
-        .decision(&v.auditor()?, &who.scope(), p.decision_id)
-        .await?;
-    let providers = providers_of(state, &person.municipality).await?;
-    let plan = &p.plan;
-    let lines: Vec<LineView> = plan
-        .lines
+    lang: Lang,
+    d: &DecisionRow,
+    providers: &[Provider],
+    plan: &Plan,
+) -> Vec<LineView> {
+    plan.lines
         .iter()
         .map(|l| {
-            let price = line_price(state, &d, &providers, l, plan.period.from);
+            let price = line_price(state, d, providers, l, plan.period.from);
             let counts = l.counts_against_budget();
             LineView {
                 service: service_name(state, lang, &l.service),
@@ -824,7 +817,29 @@ async fn show(
                 counts,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The page of a plan, with the values of its forms and the problems found.
+async fn show(
+    state: &AppState,
+    v: &Visitor,
+    id: i64,
+    status: StatusCode,
+    values: BTreeMap<String, String>,
+    shown: Shown,
+) -> PageResult {
+    let who = v.signed_in()?;
+    require(who, CASE_ROLES)?;
+    let lang = v.lang;
+    let (p, person): (PlanRow, Person) = state.store.plan(&v.auditor()?, &who.scope(), id).await?;
+    let d = state
+        .store
+        .decision(&v.auditor()?, &who.scope(), p.decision_id)
+        .await?;
+    let providers = providers_of(state, &person.municipality).await?;
+    let plan = &p.plan;
+    let lines = line_views(state, lang, &d, &providers, plan);
     let total: Money = p.monthly_cost_eur.parse().unwrap_or(Money::ZERO);
     let budget = d.monthly();
     let goals: Vec<GoalView> = plan

@@ -25,7 +25,7 @@ use crate::AppState;
 const MAX_USERNAME: usize = 200;
 const MAX_PASSWORD: usize = 1024;
 
-fn cookie(
+pub(crate) fn cookie(
     state: &AppState,
     name: &'static str,
     value: String,

@@ -89,6 +89,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/decision_statement.html"),
     ),
     ("upload.html", include_str!("../../templates/upload.html")),
+    ("my.html", include_str!("../../templates/my.html")),
+    (
+        "document.html",
+        include_str!("../../templates/document.html"),
+    ),
     (
         "simulator.html",
         include_str!("../../templates/simulator.html"),

@@ -21,6 +21,9 @@ use crate::AppState;
 /// The cookie that remembers the language chosen with the language switch.
 pub const LANG_COOKIE: &str = "ibis_lang";
 
+/// The cookie that remembers the easy-read mode (`1` on), set on the person's page.
+pub const EASY_COOKIE: &str = "ibis_easy";
+
 /// A signed-in user with their session.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
@@ -60,6 +63,8 @@ pub struct Visitor {
     /// Whether the request came from this site: its `Origin` (when sent) is this host, and
     /// `Sec-Fetch-Site` (when sent) does not say another site.
     pub same_origin: bool,
+    /// Easy-read mode (short sentences, large type, pictograms): the `ibis_easy` cookie.
+    pub easy: bool,
 }
 
 /// Why a page could not be shown.
@@ -152,6 +157,7 @@ impl FromRequestParts<AppState> for Visitor {
     ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let cookie_lang = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value()));
+        let easy = jar.get(EASY_COOKIE).is_some_and(|c| c.value() == "1");
         let token = jar
             .get(SESSION_COOKIE)
             .map(|c| c.value().to_owned())
@@ -174,6 +180,7 @@ impl FromRequestParts<AppState> for Visitor {
                         remote: remote_of(parts),
                         path: "/".into(),
                         same_origin: false,
+                        easy,
                     };
                     return Err(v.error_page(Fail::Server("session".into())));
                 }
@@ -196,6 +203,7 @@ impl FromRequestParts<AppState> for Visitor {
             remote: remote_of(parts),
             path,
             same_origin: same_origin(&parts.headers),
+            easy,
         })
     }
 }
@@ -238,6 +246,7 @@ impl Visitor {
             csrf => self.who.as_ref().map(|w| w.csrf.clone()).unwrap_or_default(),
             next => next,
             section => section,
+            easy => self.easy,
             can => context! {
                 people => may(Action::ListPersons),
                 register => may(Action::WritePerson),
