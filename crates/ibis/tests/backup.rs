@@ -51,7 +51,7 @@ async fn populate(url: &str) {
         .unwrap();
     let state = ibis_web::AppState {
         store: store.clone(),
-        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()),
+        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()).into(),
         secure_cookies: false,
     };
     ibis_web::demo_cycle::load(&state).await.unwrap();
