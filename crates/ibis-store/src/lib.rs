@@ -18,6 +18,7 @@ pub mod auth;
 pub mod backup;
 pub mod cycle;
 pub mod demo;
+pub mod generate;
 pub mod payments;
 pub mod providers;
 pub mod reference;

@@ -16,8 +16,8 @@ pub mod error;
 pub mod extract;
 pub mod json;
 pub mod pages;
-pub mod simulator;
 pub mod pdf;
+pub mod simulator;
 pub mod spending;
 pub mod statements;
 

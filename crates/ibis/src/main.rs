@@ -33,6 +33,8 @@ enum Command {
     /// Run a draft policy over the current or a synthetic population: totals, by municipality
     /// and level, who gains and who loses, and why.
     Simulate(cmd::simulate::Args),
+    /// Generate a synthetic population and load it into a database.
+    Generate(cmd::generate::Args),
 }
 
 /// Logs to standard error; `RUST_LOG` sets the level (default: info for ibis, warnings for the
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => cmd::backup::backup(args),
         Command::Restore(args) => cmd::backup::restore(args),
         Command::Simulate(args) => cmd::simulate::run(args),
+        Command::Generate(args) => cmd::generate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
