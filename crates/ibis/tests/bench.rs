@@ -57,6 +57,10 @@ fn check(v: &Value, engine: &str) {
         "/claim_intake/limit/row_bytes",
         "/claim_intake/ratio",
         "/claim_intake/in_process/claims_per_s",
+        "/claim_intake/write_set/per_s",
+        "/claim_intake/medians/claims_per_s",
+        "/claim_intake/medians/commits_per_s",
+        "/claim_intake/medians/ratio",
         "/claim_intake/in_process/ratio",
         "/bulk_csv/lines_per_s",
         "/bulk_csv/limit/rows_per_s",
@@ -82,6 +86,8 @@ fn check(v: &Value, engine: &str) {
     assert_eq!(compute.len(), 2);
     assert_eq!(compute[1]["people"], 60);
     for c in compute {
+        assert_eq!(c["refused"], 0, "every generated outcome has a budget: {c}");
+        assert!(c["budgets"].as_u64() >= c["people"].as_u64(), "{c}");
         for k in ["budgets_per_s", "sum_per_s", "ratio", "lines_per_budget"] {
             assert!(c[k].as_f64().unwrap() > 0.0, "{k} in {c}");
         }

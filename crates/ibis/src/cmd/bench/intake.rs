@@ -228,8 +228,15 @@ pub async fn claims_csv(
         .await
         .map_err(|e| format!("bench upload: {e}"))?;
     let status = r.status();
-    let v: serde_json::Value = r.json().await.map_err(|e| format!("bench upload: {e}"))?;
+    let body = r.text().await.map_err(|e| format!("bench upload: {e}"))?;
     let elapsed = t.elapsed();
+    let v: serde_json::Value = serde_json::from_str(&body).map_err(|_| {
+        format!(
+            "bench upload of {n} lines: {status} after {:.1} s: {}; try smaller files (--bulk-file-lines)",
+            elapsed.as_secs_f64(),
+            body.chars().take(200).collect::<String>()
+        )
+    })?;
     if status != reqwest::StatusCode::OK {
         return Err(format!("bench upload: {status} {v}"));
     }
@@ -244,4 +251,107 @@ pub async fn claims_csv(
         }
     }
     Ok(b)
+}
+
+/// Scratch copies of the three tables a claim writes (claims, ledger entries, the audit log),
+/// with the same columns and indexes but no rows of the application.
+pub async fn create_write_set_tables(store: &Store) -> Result<(), String> {
+    let (id, boolean) = match store.engine() {
+        Engine::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER"),
+        Engine::Postgres => ("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BOOLEAN"),
+    };
+    sqlx::raw_sql(&format!(
+        "CREATE TABLE bench_claims (id {id}, provider_id BIGINT NOT NULL, idempotency_key TEXT NOT NULL, agreement_id BIGINT, person_id BIGINT, budget_line TEXT, service_date TEXT NOT NULL, quantity_milli BIGINT NOT NULL, unit_price_e4 BIGINT NOT NULL, visit_id BIGINT, accepted {boolean} NOT NULL, needs_review {boolean} NOT NULL, amount_cents BIGINT NOT NULL, co_payment_cents BIGINT NOT NULL, decision TEXT NOT NULL, created_at TEXT NOT NULL, receipt TEXT, UNIQUE (provider_id, idempotency_key));
+         CREATE INDEX bench_claims_by_agreement ON bench_claims(agreement_id, service_date);
+         CREATE INDEX bench_claims_by_line ON bench_claims(budget_line);
+         CREATE TABLE bench_ledger (id {id}, budget_line TEXT NOT NULL, kind TEXT NOT NULL, on_date TEXT NOT NULL, amount_cents BIGINT NOT NULL, ref_id TEXT NOT NULL, created_at TEXT NOT NULL);
+         CREATE INDEX bench_ledger_by_line ON bench_ledger(budget_line, id);
+         CREATE TABLE bench_audit (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor_id BIGINT, actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL, person_id BIGINT, remote TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+         CREATE INDEX bench_audit_by_person ON bench_audit(person_id, seq);"
+    ))
+    .execute(store.pool())
+    .await
+    .map_err(|e| format!("bench write-set tables: {e}"))?;
+    Ok(())
+}
+
+/// `n` transactions that each write what one claim writes (a claim row, a ledger entry and
+/// an audit entry after reading the chain's last entry, into the scratch copies of those
+/// tables, with the contents of the run's last claim) and commit: the claim's write set
+/// without its reads and decisions. `from` numbers the rows.
+pub async fn write_set_commits(store: &Store, from: usize, n: usize) -> Result<Duration, String> {
+    let e = |e: sqlx::Error| format!("bench write set: {e}");
+    let claim = sqlx::query("SELECT budget_line, decision FROM claims ORDER BY id DESC LIMIT 1")
+        .fetch_one(store.pool())
+        .await
+        .map_err(e)?;
+    let (line, decision): (String, String) =
+        (claim.try_get(0).map_err(e)?, claim.try_get(1).map_err(e)?);
+    let audit = sqlx::query("SELECT detail, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_one(store.pool())
+        .await
+        .map_err(e)?;
+    let (detail, hash): (String, String) =
+        (audit.try_get(0).map_err(e)?, audit.try_get(1).map_err(e)?);
+    let t = Instant::now();
+    for i in from..from + n {
+        let at = ibis_store::now_text();
+        let mut tx = store.pool().begin().await.map_err(e)?;
+        sqlx::query("INSERT INTO bench_claims (provider_id, idempotency_key, agreement_id, person_id, budget_line, service_date, quantity_milli, unit_price_e4, visit_id, accepted, needs_review, amount_cents, co_payment_cents, decision, created_at, receipt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+            .bind(1_i64)
+            .bind(format!("ws-{i}"))
+            .bind(i as i64 % 1000)
+            .bind(i as i64 % 1000)
+            .bind(&line)
+            .bind("2026-06-01")
+            .bind(250_i64)
+            .bind(50_000_i64)
+            .bind(None::<i64>)
+            .bind(true)
+            .bind(true)
+            .bind(125_i64)
+            .bind(0_i64)
+            .bind(&decision)
+            .bind(&at)
+            .bind(None::<String>)
+            .execute(&mut *tx)
+            .await
+            .map_err(e)?;
+        sqlx::query("INSERT INTO bench_ledger (budget_line, kind, on_date, amount_cents, ref_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&line)
+            .bind("reserve")
+            .bind("2026-06-01")
+            .bind(-125_i64)
+            .bind(format!("claim:1:ws-{i}"))
+            .bind(&at)
+            .execute(&mut *tx)
+            .await
+            .map_err(e)?;
+        let last = sqlx::query("SELECT seq, hash FROM bench_audit ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(e)?;
+        let seq = match last {
+            Some(r) => r.try_get::<i64, _>(0).map_err(e)? + 1,
+            None => 1,
+        };
+        sqlx::query("INSERT INTO bench_audit (seq, at, actor_id, actor, action, entity, entity_id, person_id, remote, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+            .bind(seq)
+            .bind(&at)
+            .bind(1_i64)
+            .bind("provider-ogre")
+            .bind("claim")
+            .bind("claim")
+            .bind(i.to_string())
+            .bind(i as i64 % 1000)
+            .bind("127.0.0.1")
+            .bind(&detail)
+            .bind(&hash)
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(e)?;
+        tx.commit().await.map_err(e)?;
+    }
+    Ok(t.elapsed())
 }
