@@ -28,6 +28,8 @@ enum Command {
     Audit(cmd::audit::Args),
     /// Benchmarks against the engine's limits; results as JSON.
     Bench(cmd::bench::Args),
+    /// Generate a synthetic population and load it into a database.
+    Generate(cmd::generate::Args),
 }
 
 /// Logs to standard error; `RUST_LOG` sets the level (default: info for ibis, warnings for the
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Budget(args) => cmd::budget::run(args),
         Command::Policy(args) => cmd::policy::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Generate(args) => cmd::generate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
