@@ -33,6 +33,8 @@ enum Command {
     /// Run a draft policy over the current or a synthetic population: totals, by municipality
     /// and level, who gains and who loses, and why.
     Simulate(cmd::simulate::Args),
+    /// Benchmarks against the engine's limits; results as JSON.
+    Bench(cmd::bench::Args),
     /// Generate a synthetic population and load it into a database.
     Generate(cmd::generate::Args),
 }
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => cmd::backup::backup(args),
         Command::Restore(args) => cmd::backup::restore(args),
         Command::Simulate(args) => cmd::simulate::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
         Command::Generate(args) => cmd::generate::run(args),
     };
     match result {

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod bench;
 pub mod budget;
 pub mod calendar;
 pub mod generate;
