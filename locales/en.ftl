@@ -794,3 +794,22 @@ upload-status-refused = refused
 upload-status-invalid = invalid
 upload-status-not-imported = not imported (nothing is imported because the file has bad lines)
 upload-col-key = claim key
+
+## person links (issue 6, w6b): who is linked to a person's record
+links-title = Linked users
+links-intro = A linked user sees this person's record: the person themself or their legal representative, the assessor and the support person. Link a user by their user name.
+links-caption = Users linked to { $name }
+links-col-role = Role
+links-field-kind = Link
+links-none = No user is linked yet.
+links-form-title = Link a user
+links-hint-username = The name the user signs in with.
+links-button = Link
+links-kind-self = the person themself
+links-kind-representative = legal representative
+links-kind-assessor = assessor
+links-kind-broker = support person
+links-error-kind = Choose the kind of link from the list.
+links-error-no-user = There is no user with this user name.
+links-error-role = This user's role does not fit the link chosen (the person needs the person role, an assessor the assessor role, a support person the broker role).
+links-manage = Linked users

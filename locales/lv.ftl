@@ -794,3 +794,22 @@ upload-status-refused = atteikta
 upload-status-invalid = kļūdaina
 upload-status-not-imported = nav ievadīta (neko neievada, jo datnē ir kļūdainas rindas)
 upload-col-key = rēķina atslēga
+
+## person links (issue 6, w6b): who is linked to a person's record
+links-title = Piesaistītie lietotāji
+links-intro = Piesaistīts lietotājs redz šīs personas lietu: pati persona vai tās likumiskais pārstāvis, vērtētājs un atbalsta persona. Piesaistiet lietotāju pēc viņa lietotājvārda.
+links-caption = Lietotāji, kas piesaistīti personai { $name }
+links-col-role = Loma
+links-field-kind = Piesaiste
+links-none = Neviens lietotājs vēl nav piesaistīts.
+links-form-title = Piesaistīt lietotāju
+links-hint-username = Lietotājvārds, ar kuru lietotājs pierakstās.
+links-button = Piesaistīt
+links-kind-self = pati persona
+links-kind-representative = likumiskais pārstāvis
+links-kind-assessor = vērtētājs
+links-kind-broker = atbalsta persona
+links-error-kind = Izvēlieties piesaistes veidu no saraksta.
+links-error-no-user = Nav lietotāja ar šādu lietotājvārdu.
+links-error-role = Šī lietotāja loma neatbilst izvēlētajai piesaistei (personai vajag personas lomu, vērtētājam – vērtētāja, atbalsta personai – atbalsta personas).
+links-manage = Piesaistītie lietotāji

@@ -20,6 +20,7 @@
 //! | `GET /decisions/{id}/statement?month=` | a budget's monthly statement (see [`mybudget`]) |
 //! | `GET /my-clients`, `POST /my-clients/claims\|visits\|visits/{id}/check-out` | provider staff: agreements, claims, visits, statement (see [`provider_pages`]) |
 //! | `GET, POST /my-clients/upload` | provider staff: a CSV of claims, with a streamed per-line report (see [`upload`]) |
+//! | `GET, POST /people/{id}/links` | social workers: the users linked to a person (see [`person_links`]) |
 //! | `GET /static/ibis.css`, `GET /static/logo.svg` | static files |
 
 use axum::routing::{get, post};
@@ -36,6 +37,7 @@ mod home;
 pub mod i18n;
 pub mod mybudget;
 mod people;
+pub mod person_links;
 pub mod plans;
 pub mod provider_pages;
 mod providers;
@@ -65,6 +67,7 @@ const RUST_SOURCES: &[&str] = &[
     include_str!("mybudget.rs"),
     include_str!("provider_pages.rs"),
     include_str!("upload.rs"),
+    include_str!("person_links.rs"),
 ];
 
 /// The pages' routes.
@@ -134,6 +137,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/my-clients/visits/{id}/check-out",
             post(provider_pages::check_out),
+        )
+        // Person links (issue 6, w6b): social workers link users to a person's record.
+        .route(
+            "/people/{id}/links",
+            get(person_links::page).post(person_links::create),
         )
         .route("/static/ibis.css", get(views::css))
         .route("/static/logo.svg", get(views::logo))

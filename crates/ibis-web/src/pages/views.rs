@@ -97,6 +97,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "upload_stream.html",
         include_str!("../../templates/upload_stream.html"),
     ),
+    // Person links (issue 6, w6b).
+    (
+        "person_links.html",
+        include_str!("../../templates/person_links.html"),
+    ),
 ];
 
 /// The style sheet.
