@@ -78,9 +78,10 @@ fn accessibility_audit_of_every_page_of_every_role() {
     let env = &env;
     in_browser(env, 640, |c| {
         Box::pin(async move {
-            let mut pages = audit::crawl(env, &c, None).await;
+            let mut done = Default::default();
+            let mut pages = audit::crawl(env, &c, None, &mut done).await;
             for user in audit::USERS {
-                pages.extend(audit::crawl(env, &c, Some(user)).await);
+                pages.extend(audit::crawl(env, &c, Some(user), &mut done).await);
             }
             let (text, failures) = audit::report(&pages);
             println!(

@@ -15,8 +15,10 @@ use serde_json::json;
 
 use crate::harness::{axe, sign_in, sign_out, Env, Violation};
 
-/// Pages a role's crawl visits at most (one per route pattern).
+/// Pages a role's crawl audits at most (one per route pattern).
 const MAX_PAGES: usize = 40;
+/// Pages a role's crawl opens at most (audited or only searched for links).
+const MAX_VISITS: usize = 120;
 /// Pages of one route pattern opened (without auditing them again) to find more links.
 const DISCOVER: usize = 3;
 /// Tab presses on one page at most.
@@ -207,8 +209,32 @@ async fn audit_page(c: &Client, user: &str, path: &str) -> PageReport {
     }
 }
 
+/// The main region's fingerprint: its length and a hash of its HTML. A page of the same route
+/// pattern whose main region is the same as one audited for another role (the catalogue, the
+/// providers) is not audited again: only the header differs, and every role's header is
+/// audited on its own start page.
+async fn fingerprint(c: &Client) -> String {
+    let v = c
+        .execute(
+            "const h = (document.querySelector('main') || document.body).outerHTML;
+             let x = 5381;
+             for (let i = 0; i < h.length; i++) x = ((x * 33) ^ h.charCodeAt(i)) >>> 0;
+             return h.length + ':' + x;",
+            vec![],
+        )
+        .await
+        .expect("script");
+    v.as_str().unwrap_or_default().to_owned()
+}
+
 /// Crawls and audits what one user (or, with `None`, a visitor who is signed out) can reach.
-pub async fn crawl(env: &Env, c: &Client, user: Option<&str>) -> Vec<PageReport> {
+/// `done` holds the pages audited for earlier roles (pattern and main-region fingerprint).
+pub async fn crawl(
+    env: &Env,
+    c: &Client,
+    user: Option<&str>,
+    done: &mut BTreeSet<String>,
+) -> Vec<PageReport> {
     let who = user.unwrap_or("-");
     let start = match user {
         Some(u) => {
@@ -222,10 +248,12 @@ pub async fn crawl(env: &Env, c: &Client, user: Option<&str>) -> Vec<PageReport>
     let mut seen: BTreeMap<String, usize> = BTreeMap::from([(pattern(&start), 1)]);
     let mut queue = VecDeque::from([(start, true)]);
     let mut out = vec![];
+    let mut visits = 0;
     while let Some((path, audit)) = queue.pop_front() {
-        if out.len() >= MAX_PAGES {
+        if out.len() >= MAX_PAGES || visits >= MAX_VISITS {
             break;
         }
+        visits += 1;
         c.goto(&env.url(&path)).await.expect("the page loads");
         for l in links(c).await {
             if !follow(&l) {
@@ -237,7 +265,7 @@ pub async fn crawl(env: &Env, c: &Client, user: Option<&str>) -> Vec<PageReport>
                 queue.push_back((l, *n == 1));
             }
         }
-        if audit {
+        if audit && done.insert(format!("{} {}", pattern(&path), fingerprint(c).await)) {
             let r = audit_page(c, who, &path).await;
             println!("audited {who} {path} in {} ms", r.millis);
             out.push(r);
