@@ -22,6 +22,7 @@ pub mod payments;
 pub mod providers;
 pub mod reference;
 pub mod registry;
+pub mod run_list;
 pub mod spending;
 pub mod sql;
 pub mod statements;

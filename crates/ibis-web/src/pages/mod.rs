@@ -21,6 +21,7 @@
 //! | `GET /my-clients`, `POST /my-clients/claims\|visits\|visits/{id}/check-out` | provider staff: agreements, claims, visits, statement (see [`provider_pages`]) |
 //! | `GET, POST /my-clients/upload` | provider staff: a CSV of claims, with a streamed per-line report (see [`upload`]) |
 //! | `GET, POST /people/{id}/links` | social workers: the users linked to a person (see [`person_links`]) |
+//! | `GET, POST /payments`, `POST /payments/{id}/state` | approvers, social workers: payment runs (see [`payments`]) |
 //! | `GET /static/ibis.css`, `GET /static/logo.svg` | static files |
 
 use axum::routing::{get, post};
@@ -36,6 +37,7 @@ pub mod forms;
 mod home;
 pub mod i18n;
 pub mod mybudget;
+pub mod payments;
 mod people;
 pub mod person_links;
 pub mod plans;
@@ -68,6 +70,7 @@ const RUST_SOURCES: &[&str] = &[
     include_str!("provider_pages.rs"),
     include_str!("upload.rs"),
     include_str!("person_links.rs"),
+    include_str!("payments.rs"),
 ];
 
 /// The pages' routes.
@@ -143,6 +146,9 @@ pub fn routes() -> Router<AppState> {
             "/people/{id}/links",
             get(person_links::page).post(person_links::create),
         )
+        // Payments (issue 6, w6b): payment runs through the pages.
+        .route("/payments", get(payments::page).post(payments::prepare))
+        .route("/payments/{id}/state", post(payments::move_state))
         .route("/static/ibis.css", get(views::css))
         .route("/static/logo.svg", get(views::logo))
         .fallback(home::fallback)

@@ -102,6 +102,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "person_links.html",
         include_str!("../../templates/person_links.html"),
     ),
+    (
+        "payments.html",
+        include_str!("../../templates/payments.html"),
+    ),
 ];
 
 /// The style sheet.

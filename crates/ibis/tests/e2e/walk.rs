@@ -5,9 +5,12 @@
 //! provider the person picks from the offers; the person agrees (signs) the plan; the approver
 //! puts it in force. Then, on the demo person whose budget began months ago (a new budget
 //! begins next month, so no visit can be claimed on it yet): the provider checks in a visit
-//! and claims it; the person confirms the visit and sees the month's statement with the
-//! claim. Each step keeps a screenshot in `test-artifacts/e2e/<lang>/NN-step.png` and runs
-//! axe-core on the page (serious and critical violations fail).
+//! and claims it; the person confirms the visit; a social worker approves the claim, held
+//! because the page gives the provider no visit number to claim with; the municipality runs
+//! the payments (an approver prepares, a social worker reviews, the approver releases); the
+//! person sees the month's statement with the claim. Each step keeps a screenshot in
+//! `test-artifacts/e2e/<lang>/NN-step.png` and runs axe-core on the page (serious and
+//! critical violations fail).
 
 use std::path::PathBuf;
 
@@ -308,6 +311,13 @@ pub async fn walk(env: &Env, c: &Client, lang: &str) {
     let Some(amount) = amount.as_str().map(str::to_owned) else {
         panic!("the claim is accepted: {}", main_text(c).await);
     };
+    let here = path(c).await;
+    let claim_id = here
+        .split("claim=")
+        .nth(1)
+        .and_then(|r| r.split('&').next())
+        .expect("the claim's number")
+        .to_owned();
     w.step("claimed").await;
     sign_out(c).await;
 
@@ -329,7 +339,55 @@ pub async fn walk(env: &Env, c: &Client, lang: &str) {
     no_errors(c, "confirm the visit").await;
     w.step("visit-confirmed").await;
 
-    // 10. The person sees the month's statement (on their budget page) with the claim.
+    sign_out(c).await;
+
+    // 10. A claim without a recorded visit is held for the case manager: the social worker
+    //     approves it from the worklist.
+    w.sign_in("sw-ogre").await;
+    press(c, "nav a[href='/worklist']").await;
+    let form = format!("main form[action='/worklist/claims/{claim_id}/review']");
+    if c.find(Locator::Css(&form)).await.is_ok() {
+        fill(c, "note", "Apmeklējumu persona apstiprināja.").await;
+        press(c, &format!("{form} button[value='approve']")).await;
+        w.step("claim-approved").await;
+    }
+    sign_out(c).await;
+
+    // 11. The municipality runs the payments: an approver prepares the run, a social worker
+    //     reviews it (four eyes), the approver releases it.
+    w.sign_in("approver-ogre").await;
+    press(c, "nav a[href='/payments']").await;
+    fill(c, "debtor_name", "Ogres novada pašvaldība").await;
+    fill(c, "debtor_iban", "LV80BANK0000435195001").await;
+    fill(c, "execution_date", &today()).await;
+    press(c, "main form[action='/payments'] button[type=submit]").await;
+    w.step("payments-prepared").await;
+    sign_out(c).await;
+    w.sign_in("sw-ogre").await;
+    press(c, "nav a[href='/payments']").await;
+    press(
+        c,
+        "main form:has(input[name='action'][value='review']) button",
+    )
+    .await;
+    w.step("payments-reviewed").await;
+    sign_out(c).await;
+    w.sign_in("approver-ogre").await;
+    press(c, "nav a[href='/payments']").await;
+    press(
+        c,
+        "main form:has(input[name='action'][value='release']) button",
+    )
+    .await;
+    w.step("payments-released").await;
+    sign_out(c).await;
+
+    // 12. The person sees the month's statement (on their budget page) with the claim.
+    w.sign_in("person-ogre").await;
+    press(c, "nav a[href='/my-budget']").await;
+    if !main_text(c).await.contains("Ilze Ozola") {
+        press(c, &format!("main a[href*='person={client_id}']")).await;
+    }
     let statement = c
         .find(Locator::Css("#statement-caption"))
         .await
