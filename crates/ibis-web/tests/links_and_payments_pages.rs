@@ -1,8 +1,10 @@
 #![allow(clippy::unwrap_used)]
-//! The page on which a social worker links users to a person's record, against a running server
-//! with the demo data: the list and the form (labelled, CSRF), a link made by user name, a user
-//! whose role does not fit shown at its field, no form without the CSRF token, other roles and
-//! other municipalities refused, and the linked assessor then seeing the record.
+//! Two pages against a running server with the demo data. Linked users: the list and the form
+//! (labelled, CSRF), a link made by user name, a user whose role does not fit shown at its
+//! field, no form without the CSRF token, other roles and other municipalities refused, and the
+//! linked assessor then seeing the record. Payments: an approver prepares a run (a bad IBAN
+//! shown at its field), may not review their own run, a social worker reviews it, the approver
+//! releases it; other roles get no page.
 
 use std::sync::Arc;
 
@@ -24,7 +26,13 @@ struct App {
 }
 
 async fn start() -> App {
-    let dir = std::env::temp_dir().join(format!("ibis-links-page-{}", std::process::id()));
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "ibis-w6b-pages-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let store = ibis_store::Store::open(&format!("sqlite://{}/ibis.db", dir.display()))
@@ -38,6 +46,8 @@ async fn start() -> App {
         policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()),
         secure_cookies: false,
     };
+    // The demo's budgets, plans, agreements and claims, as `ibis serve --demo` loads them.
+    ibis_web::demo_cycle::load(&state).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(ibis_web::serve(listener, state));
@@ -197,4 +207,121 @@ async fn a_social_worker_links_users_to_a_record() {
     assert_eq!(app.get(&approver, &path).await.0, StatusCode::FORBIDDEN);
     let tukums = app.signed_in("sw-tukums").await;
     assert_eq!(app.get(&tukums, &path).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payment_runs_are_prepared_reviewed_and_released_by_two_people() {
+    let app = start().await;
+    let approver = app.signed_in("approver-ogre").await;
+    let (status, html) = app.get(&approver, "/payments").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("href=\"/payments\" aria-current=\"page\""),
+        "in the navigation"
+    );
+    assert!(html.contains("<label for=\"f-debtor_iban\">Maksātāja konta numurs (IBAN)</label>"));
+    let token = csrf(&html);
+    let today = ibis_web::today().to_string();
+
+    // Without the token nothing happens; a bad IBAN is shown at its field.
+    let (status, _) = app
+        .post(
+            &approver,
+            "/payments",
+            &[
+                ("debtor_name", "Ogre"),
+                ("debtor_iban", "LV80BANK0000435195001"),
+                ("execution_date", &today),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, html) = app
+        .post(
+            &approver,
+            "/payments",
+            &[
+                ("csrf", &token),
+                ("debtor_name", "Ogres novada pašvaldība"),
+                ("debtor_iban", "LV00NOTANIBAN"),
+                ("execution_date", &today),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("<a href=\"#f-debtor_iban\">"), "{html}");
+    assert!(
+        html.contains("value=\"LV00NOTANIBAN\""),
+        "what was typed is kept"
+    );
+
+    let (status, html) = app
+        .post(
+            &approver,
+            "/payments",
+            &[
+                ("csrf", &token),
+                ("debtor_name", "Ogres novada pašvaldība"),
+                ("debtor_iban", "LV80BANK0000435195001"),
+                ("execution_date", &today),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    let (_, html) = app.get(&approver, "/payments").await;
+    assert!(html.contains("<td>sagatavots</td>"), "{html}");
+    let run = html[html.find("action=\"/payments/").unwrap() + "action=\"/payments/".len()..]
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let state = format!("/payments/{run}/state");
+
+    // Four eyes: who prepared it does not review it.
+    let (status, html) = app
+        .post(&approver, &state, &[("csrf", &token), ("action", "review")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("role=\"alert\""));
+
+    let sw = app.signed_in("sw-ogre").await;
+    let (status, html) = app.get(&sw, "/payments").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !html.contains("action=\"/payments\""),
+        "social workers do not prepare runs"
+    );
+    let sw_token = csrf(&html);
+    let (status, _) = app
+        .post(&sw, &state, &[("csrf", &sw_token), ("action", "release")])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "social workers do not release"
+    );
+    let (status, _) = app
+        .post(&sw, &state, &[("csrf", &sw_token), ("action", "review")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let (status, _) = app
+        .post(
+            &approver,
+            &state,
+            &[("csrf", &token), ("action", "release")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = app.get(&approver, "/payments").await;
+    assert!(html.contains("<td>izpildīts</td>") && html.contains("pārbaudīja sw-ogre"));
+
+    for user in ["provider-ogre", "person-ogre", "analyst"] {
+        let c = app.signed_in(user).await;
+        assert_eq!(
+            app.get(&c, "/payments").await.0,
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
+    }
 }
