@@ -24,6 +24,8 @@
 //! | `GET /my`, `POST /my/easy-read` | the person's own start page and the easy-read switch (see [`my`]) |
 //! | `/decisions/{id}/notice.pdf`, `/plans/{id}/print\|plan.pdf`, `/decisions/{id}/statement/print\|statement.pdf` | printed documents (see [`documents`]) |
 //! | `GET /static/ibis.css`, `GET /static/logo.svg`, `GET /static/pictograms/{name}.svg` | static files |
+//! | `GET, POST /people/{id}/links` | social workers: the users linked to a person (see [`person_links`]) |
+//! | `GET, POST /payments`, `POST /payments/{id}/state` | approvers, social workers: payment runs (see [`payments`]) |
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -40,7 +42,9 @@ mod home;
 pub mod i18n;
 pub mod my;
 pub mod mybudget;
+pub mod payments;
 mod people;
+pub mod person_links;
 pub mod plans;
 pub mod provider_pages;
 mod providers;
@@ -74,6 +78,8 @@ const RUST_SOURCES: &[&str] = &[
     include_str!("simulator.rs"),
     include_str!("my.rs"),
     include_str!("documents.rs"),
+    include_str!("person_links.rs"),
+    include_str!("payments.rs"),
 ];
 
 /// The pages' routes.
@@ -163,6 +169,14 @@ pub fn routes() -> Router<AppState> {
             "/decisions/{id}/statement.pdf",
             get(documents::statement_pdf),
         )
+        // Person links (issue 6, w6b): social workers link users to a person's record.
+        .route(
+            "/people/{id}/links",
+            get(person_links::page).post(person_links::create),
+        )
+        // Payments (issue 6, w6b): payment runs through the pages.
+        .route("/payments", get(payments::page).post(payments::prepare))
+        .route("/payments/{id}/state", post(payments::move_state))
         .route("/static/ibis.css", get(views::css))
         .route("/static/logo.svg", get(views::logo))
         .fallback(home::fallback)

@@ -110,6 +110,15 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "upload_stream.html",
         include_str!("../../templates/upload_stream.html"),
     ),
+    // Person links (issue 6, w6b).
+    (
+        "person_links.html",
+        include_str!("../../templates/person_links.html"),
+    ),
+    (
+        "payments.html",
+        include_str!("../../templates/payments.html"),
+    ),
 ];
 
 /// The style sheet.

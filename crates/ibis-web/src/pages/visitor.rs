@@ -253,6 +253,7 @@ impl Visitor {
                 worklist => self.who.as_ref().is_some_and(|w| super::worklist::WORKLIST_ROLES.contains(&w.user.role)),
                 my_budget => self.who.as_ref().is_some_and(|w| w.user.role == ibis_core::access::Role::Person),
                 my_clients => self.who.as_ref().is_some_and(|w| w.user.role == ibis_core::access::Role::Provider),
+                payments => self.who.as_ref().is_some_and(|w| super::payments::PAYMENT_ROLES.contains(&w.user.role)),
                 statements => self.who.as_ref().is_some_and(|w| crate::statements::STATEMENT_READERS.contains(&w.user.role)),
                 simulator => self.who.as_ref().is_some_and(|w| crate::simulator::SIMULATE_ROLES.contains(&w.user.role)),
             },
