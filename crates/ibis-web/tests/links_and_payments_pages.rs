@@ -43,7 +43,7 @@ async fn start() -> App {
         .unwrap();
     let state = ibis_web::AppState {
         store: store.clone(),
-        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()),
+        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()).into(),
         secure_cookies: false,
     };
     // The demo's budgets, plans, agreements and claims, as `ibis serve --demo` loads them.

@@ -159,7 +159,7 @@ async fn bench(args: &Args, url: &str) -> Result<(), String> {
         .map_err(|e| format!("demo data: {e}"))?;
     let state = ibis_web::AppState {
         store: store.clone(),
-        policies: policies.clone(),
+        policies: policies.clone().into(),
         secure_cookies: false,
     };
 
