@@ -5,7 +5,7 @@
 //!
 //! Without `schemathesis` on the PATH the test prints a notice and passes, unless `CI` is set,
 //! where it fails (`.ci/run` installs it). `IBIS_FUZZ_EXAMPLES` raises the examples per
-//! operation for a longer run (default 12).
+//! operation for a longer run (default 8).
 
 #![allow(clippy::unwrap_used)]
 
@@ -122,7 +122,7 @@ fn no_server_error_for_generated_requests() {
         );
         return;
     }
-    let examples = std::env::var("IBIS_FUZZ_EXAMPLES").unwrap_or_else(|_| "12".into());
+    let examples = std::env::var("IBIS_FUZZ_EXAMPLES").unwrap_or_else(|_| "8".into());
     let mut s = serve_demo();
     let report = s.dir.join("schemathesis-report");
     // A social worker reaches most of the API; provider staff reach claims and visits.
