@@ -300,3 +300,95 @@ async fn nul_in_searches_and_sign_in_matches_nothing_on_sqlite() {
 async fn nul_in_searches_and_sign_in_matches_nothing_on_postgres() {
     nul_matches_nothing(true).await;
 }
+
+/// The `value` of the page's hidden `csrf` field.
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\"").expect("a csrf field");
+    let tag_end = at + html[at..].find('>').unwrap();
+    let tag_start = html[..at].rfind('<').unwrap();
+    let tag = &html[tag_start..tag_end];
+    let i = tag.find("value=\"").unwrap() + 7;
+    tag[i..i + tag[i..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markup_and_sql_sent_through_a_form_are_stored_inertly_and_shown_escaped() {
+    let s = common::start(false).await;
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c
+        .post(format!("{}/sign-in", s.base))
+        .form(&[
+            ("username", "sw-ogre"),
+            ("password", "ibis-demo"),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = c
+        .get(format!("{}/people/new", s.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&html);
+    let given = "<script>alert('ibis')</script>";
+    let family = "Ozola'); DROP TABLE persons; --";
+    let r = c
+        .post(format!("{}/people/new", s.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("personal_code", "32987654321"),
+            ("given_name", given),
+            ("family_name", family),
+            ("birth_date", "1980-01-01"),
+            ("target_group", "adult-grt"),
+            ("municipality", "ogre"),
+            ("living", "family"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "the person is registered"
+    );
+    let page = r.headers()["location"].to_str().unwrap().to_owned();
+    let html = c
+        .get(format!("{}{page}", s.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains(given), "the page shows the name as markup");
+    assert!(
+        html.contains("&lt;script&gt;alert(&#x27;ibis&#x27;)&lt;&#x2f;script&gt;")
+            || html.contains("&lt;script&gt;alert("),
+        "the page shows the name literally"
+    );
+    assert!(
+        html.contains("DROP TABLE persons"),
+        "the family name is kept as text"
+    );
+    // Stored as sent, and the table is still there.
+    let sw = s.token("sw-ogre").await;
+    let (status, v) = s.get(&sw, "/api/v1/persons?q=DROP%20TABLE").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["items"][0]["given_name"], given, "{v}");
+    assert_eq!(v["items"][0]["family_name"], family, "{v}");
+    let (_, all) = s.get(&sw, "/api/v1/persons").await;
+    assert_eq!(
+        all["total"], 21,
+        "the twenty demo people of Ogre and the new one"
+    );
+}
