@@ -156,6 +156,8 @@ fn no_server_error_for_generated_requests() {
                 "--report-dir",
                 report.to_str().unwrap(),
             ])
+            // It keeps a cache in the folder it runs in: the temporary one, not the source tree.
+            .current_dir(&s.dir)
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
