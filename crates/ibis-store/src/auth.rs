@@ -226,6 +226,9 @@ impl Store {
         kind: SessionKind,
         remote: &str,
     ) -> Result<std::result::Result<(String, Session), SignInRefusal>> {
+        if crate::sql::has_nul([Some(username)]) {
+            return Ok(Err(SignInRefusal::BadCredentials));
+        }
         let since = instant_text(
             OffsetDateTime::now_utc() - time::Duration::minutes(FAILURE_WINDOW_MINUTES),
         );

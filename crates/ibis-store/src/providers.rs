@@ -296,6 +296,9 @@ impl Store {
         service: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<Provider>> {
+        if crate::sql::has_nul([municipality, service]) {
+            return Ok(Page::empty(page));
+        }
         let filter = "($1 IS NULL OR EXISTS (SELECT 1 FROM provider_municipalities m WHERE m.provider_id = p.id AND m.municipality_code = $1)) \
                       AND ($2 IS NULL OR EXISTS (SELECT 1 FROM provider_services s WHERE s.provider_id = p.id AND s.service_code = $2))";
         let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM providers p WHERE {filter}"))

@@ -144,6 +144,9 @@ impl Store {
         q: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<ServiceTypeRow>> {
+        if crate::sql::has_nul([category, q]) {
+            return Ok(Page::empty(page));
+        }
         let pattern = q.map(|q| format!("%{}%", q.trim().to_lowercase()));
         let filter = "($1 IS NULL OR category = $1) AND ($2 IS NULL OR LOWER(name_lv) LIKE $2 OR LOWER(name_en) LIKE $2 OR code LIKE $2)";
         let total: i64 = sqlx::Row::try_get(

@@ -350,6 +350,9 @@ impl Store {
         q: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<Person>> {
+        if crate::sql::has_nul([q]) {
+            return Ok(Page::empty(page));
+        }
         let pattern = q
             .map(str::trim)
             .filter(|s| !s.is_empty())

@@ -135,3 +135,23 @@ pub fn decode<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
 pub fn encode<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))
 }
+
+/// Whether any of these texts holds a NUL character. No stored text holds one (PostgreSQL
+/// cannot store it, and every text field refuses control characters), so a search, filter or
+/// sign-in name with one matches nothing; the store answers so without sending it to the
+/// database, which on PostgreSQL would fail.
+pub fn has_nul<'a>(texts: impl IntoIterator<Item = Option<&'a str>>) -> bool {
+    texts.into_iter().flatten().any(|t| t.contains('\0'))
+}
+
+impl<T> Page<T> {
+    /// No rows, for a request that can match nothing.
+    pub fn empty(page: PageRequest) -> Self {
+        Page {
+            items: Vec::new(),
+            total: 0,
+            limit: page.limit,
+            offset: page.offset,
+        }
+    }
+}

@@ -206,10 +206,16 @@ pub async fn balances(
     caller: &Caller,
     decision_id: i64,
 ) -> Result<BudgetBalances, ApiError> {
-    Ok(state
+    let balances = state
         .store
         .budget_balances(&caller.scope(), decision_id)
-        .await?)
+        .await?;
+    // The balances are part of the person's record: the read of the decision is audited.
+    state
+        .store
+        .decision(&caller.auditor(), &caller.scope(), decision_id)
+        .await?;
+    Ok(balances)
 }
 
 /// Prepares a payment run of everything payable for the approver's municipality.

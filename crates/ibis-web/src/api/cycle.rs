@@ -65,6 +65,10 @@ async fn list_assessments(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Vec<AssessmentRow>>, ApiError> {
+    state
+        .store
+        .record_read(&caller.auditor(), &caller.scope(), "assessments", id, id)
+        .await?;
     Ok(Json(state.store.assessments_of(&caller.scope(), id).await?))
 }
 
@@ -175,6 +179,10 @@ async fn list_decisions(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Vec<DecisionRow>>, ApiError> {
+    state
+        .store
+        .record_read(&caller.auditor(), &caller.scope(), "budgets", id, id)
+        .await?;
     Ok(Json(state.store.decisions_of(&caller.scope(), id).await?))
 }
 
@@ -379,6 +387,11 @@ async fn plan_versions(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Vec<PlanVersionRow>>, ApiError> {
+    // Reading the plan records the read in the audit log.
+    state
+        .store
+        .plan(&caller.auditor(), &caller.scope(), id)
+        .await?;
     Ok(Json(state.store.plan_versions(&caller.scope(), id).await?))
 }
 
@@ -413,6 +426,10 @@ async fn plan_diff(
     Id(id): Id,
     QueryParams(q): QueryParams<DiffQuery>,
 ) -> Result<Json<PlanDiff>, ApiError> {
+    state
+        .store
+        .plan(&caller.auditor(), &caller.scope(), id)
+        .await?;
     let versions = state.store.plan_versions(&caller.scope(), id).await?;
     let find = |v: i64| {
         versions

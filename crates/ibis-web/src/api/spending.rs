@@ -68,7 +68,18 @@ async fn get_agreement(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<AgreementRow>, ApiError> {
-    Ok(Json(state.store.agreement(&caller.scope(), id).await?))
+    let a = state.store.agreement(&caller.scope(), id).await?;
+    state
+        .store
+        .record_read(
+            &caller.auditor(),
+            &caller.scope(),
+            "agreement",
+            id,
+            a.person_id,
+        )
+        .await?;
+    Ok(Json(a))
 }
 
 /// Checks a visit in (provider staff): person, specialist, start (and end if known), individual
