@@ -962,7 +962,7 @@ my-plan-print = The plan to print, with lines to sign
 my-plan-pdf = The plan as PDF (A4)
 my-statement-print = The statement to print
 my-statement-pdf = The statement as PDF (A4)
-## person links (issue 6, w6b): who is linked to a person's record
+## person links: who is linked to a person's record
 links-title = Linked users
 links-intro = A linked user sees this person's record: the person themself or their legal representative, the assessor and the support person. Link a user by their user name.
 links-caption = Users linked to { $name }
@@ -981,7 +981,7 @@ links-error-no-user = There is no user with this user name.
 links-error-role = This user's role does not fit the link chosen (the person needs the person role, an assessor the assessor role, a support person the broker role).
 links-manage = Linked users
 
-## payments (issue 6, w6b): payment runs through the pages
+## payments: payment runs through the pages
 nav-payments = Payments
 payments-title = Payments
 payments-intro = Paying providers: an approver prepares a payment run of every approved claim not yet paid; another member of staff reviews it; an approver releases it, and the payments are entered in the budgets' ledger.

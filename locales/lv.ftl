@@ -962,7 +962,7 @@ my-plan-print = Plāns drukāšanai, ar vietu parakstiem
 my-plan-pdf = Plāns PDF formātā (A4)
 my-statement-print = Pārskats drukāšanai
 my-statement-pdf = Pārskats PDF formātā (A4)
-## person links (issue 6, w6b): who is linked to a person's record
+## person links: who is linked to a person's record
 links-title = Piesaistītie lietotāji
 links-intro = Piesaistīts lietotājs redz šīs personas lietu: pati persona vai tās likumiskais pārstāvis, vērtētājs un atbalsta persona. Piesaistiet lietotāju pēc viņa lietotājvārda.
 links-caption = Lietotāji, kas piesaistīti personai { $name }
@@ -981,7 +981,7 @@ links-error-no-user = Nav lietotāja ar šādu lietotājvārdu.
 links-error-role = Šī lietotāja loma neatbilst izvēlētajai piesaistei (personai vajag personas lomu, vērtētājam – vērtētāja, atbalsta personai – atbalsta personas).
 links-manage = Piesaistītie lietotāji
 
-## payments (issue 6, w6b): payment runs through the pages
+## payments: payment runs through the pages
 nav-payments = Maksājumi
 payments-title = Maksājumi
 payments-intro = Maksājumu izpilde: lēmuma pieņēmējs sagatavo maksājumu uzdevumu par visiem apstiprinātajiem, vēl neapmaksātajiem pieprasījumiem; cits darbinieks to pārbauda; lēmuma pieņēmējs to izpilda, un maksājumi tiek ierakstīti budžetu uzskaitē.

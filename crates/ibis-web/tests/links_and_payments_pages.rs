@@ -29,7 +29,7 @@ async fn start() -> App {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
-        "ibis-w6b-pages-{}-{}",
+        "ibis-links-pages-{}-{}",
         std::process::id(),
         N.fetch_add(1, Ordering::SeqCst)
     ));

@@ -169,12 +169,12 @@ pub fn routes() -> Router<AppState> {
             "/decisions/{id}/statement.pdf",
             get(documents::statement_pdf),
         )
-        // Person links (issue 6, w6b): social workers link users to a person's record.
+        // Person links: social workers link users to a person's record.
         .route(
             "/people/{id}/links",
             get(person_links::page).post(person_links::create),
         )
-        // Payments (issue 6, w6b): payment runs through the pages.
+        // Payments: payment runs through the pages.
         .route("/payments", get(payments::page).post(payments::prepare))
         .route("/payments/{id}/state", post(payments::move_state))
         .route("/static/ibis.css", get(views::css))

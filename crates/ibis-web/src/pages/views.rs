@@ -110,7 +110,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "upload_stream.html",
         include_str!("../../templates/upload_stream.html"),
     ),
-    // Person links (issue 6, w6b).
+    // Person links.
     (
         "person_links.html",
         include_str!("../../templates/person_links.html"),
