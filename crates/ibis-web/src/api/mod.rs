@@ -26,6 +26,8 @@ use crate::json::JsonBody;
 use crate::AppState;
 
 pub mod cycle;
+// Monitoring: indicators, the service-gap map, the rows behind a figure.
+pub mod monitoring;
 pub mod spending;
 pub mod statements;
 
@@ -62,6 +64,8 @@ pub fn routes() -> Router<AppState> {
         .merge(cycle::routes())
         .merge(spending::routes())
         .merge(statements::routes())
+        // Monitoring.
+        .merge(monitoring::routes())
 }
 
 /// The OpenAPI document.
@@ -101,6 +105,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(cycle::CycleDoc::openapi());
     doc.merge(spending::SpendingDoc::openapi());
     doc.merge(statements::StatementsDoc::openapi());
+    doc.merge(monitoring::MonitoringDoc::openapi());
     doc
 }
 

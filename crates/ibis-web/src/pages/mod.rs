@@ -20,6 +20,7 @@
 //! | `GET /decisions/{id}/statement?month=` | a budget's monthly statement (see [`mybudget`]) |
 //! | `GET /my-clients`, `POST /my-clients/claims\|visits\|visits/{id}/check-out` | provider staff: agreements, claims, visits, statement (see [`provider_pages`]) |
 //! | `GET, POST /my-clients/upload` | provider staff: a CSV of claims, with a streamed per-line report (see [`upload`]) |
+//! | `GET /monitoring`, `/monitoring/gaps`, `/monitoring/rows`, `/monitoring/export` | monitoring: dashboard, service-gap map, the people behind a figure, CSV and XLSX (see [`monitoring`]) |
 //! | `GET /static/ibis.css`, `GET /static/logo.svg` | static files |
 
 use axum::routing::{get, post};
@@ -34,6 +35,8 @@ pub mod decisions;
 pub mod forms;
 mod home;
 pub mod i18n;
+// Monitoring.
+pub mod monitoring;
 pub mod mybudget;
 mod people;
 pub mod plans;
@@ -65,6 +68,8 @@ const RUST_SOURCES: &[&str] = &[
     include_str!("mybudget.rs"),
     include_str!("provider_pages.rs"),
     include_str!("upload.rs"),
+    include_str!("monitoring.rs"),
+    include_str!("../monitoring.rs"),
 ];
 
 /// The pages' routes.
@@ -135,6 +140,11 @@ pub fn routes() -> Router<AppState> {
             "/my-clients/visits/{id}/check-out",
             post(provider_pages::check_out),
         )
+        // Monitoring.
+        .route("/monitoring", get(monitoring::page))
+        .route("/monitoring/gaps", get(monitoring::gaps))
+        .route("/monitoring/rows", get(monitoring::rows))
+        .route("/monitoring/export", get(monitoring::export))
         .route("/static/ibis.css", get(views::css))
         .route("/static/logo.svg", get(views::logo))
         .fallback(home::fallback)

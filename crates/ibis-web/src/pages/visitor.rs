@@ -245,6 +245,7 @@ impl Visitor {
                 my_budget => self.who.as_ref().is_some_and(|w| w.user.role == ibis_core::access::Role::Person),
                 my_clients => self.who.as_ref().is_some_and(|w| w.user.role == ibis_core::access::Role::Provider),
                 statements => self.who.as_ref().is_some_and(|w| crate::statements::STATEMENT_READERS.contains(&w.user.role)),
+                monitoring => self.who.as_ref().is_some_and(|w| crate::monitoring::MONITORING_ROLES.contains(&w.user.role)),
             },
             css => css_url(),
             logo => logo_url(),
