@@ -870,7 +870,12 @@ monitoring-essential-legend = ● marks a service every municipality should have
 monitoring-essential = every municipality should have it
 monitoring-no-gaps = No plan line is marked as needed but not available, or available but not received, in this area and period.
 monitoring-missing-title = Essential services with no provider
-monitoring-missing-caption = Municipalities where no provider offers one of the five essential services
+monitoring-none = none
+monitoring-missing-count = { $count ->
+    [one] One essential service has no provider in a municipality of the area.
+   *[other] { $count } times an essential service has no provider in a municipality of the area.
+}
+monitoring-missing-caption = Providers of the five essential services per municipality (none: missing)
 monitoring-missing-none = Every municipality of the area has a provider of each of the five essential services.
 monitoring-gaps-table = Gaps by municipality and service
 monitoring-gaps-caption = Plan lines not received, people per municipality and service

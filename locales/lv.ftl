@@ -870,7 +870,12 @@ monitoring-essential-legend = ● apzīmē pakalpojumu, kam jābūt katrā pašv
 monitoring-essential = jābūt katrā pašvaldībā
 monitoring-no-gaps = Šajā teritorijā un periodā neviena plāna rinda nav atzīmēta kā nepieciešama, bet nepieejama, vai pieejama, bet nesaņemta.
 monitoring-missing-title = Pamatpakalpojumi bez sniedzēja
-monitoring-missing-caption = Pašvaldības, kurās neviens sniedzējs nepiedāvā kādu no pieciem pamatpakalpojumiem
+monitoring-none = nav
+monitoring-missing-count = { $count ->
+    [one] { $count } reizi pašvaldībā nav neviena pamatpakalpojuma sniedzēja.
+   *[other] { $count } reizes pašvaldībās nav pamatpakalpojuma sniedzēja.
+}
+monitoring-missing-caption = Piecu pamatpakalpojumu sniedzēji pa pašvaldībām (nav: trūkst)
 monitoring-missing-none = Katrā teritorijas pašvaldībā ir katra no pieciem pamatpakalpojumiem sniedzējs.
 monitoring-gaps-table = Trūkumi pa pašvaldībām un pakalpojumiem
 monitoring-gaps-caption = Nesaņemtās plāna rindas, personas pa pašvaldībām un pakalpojumiem

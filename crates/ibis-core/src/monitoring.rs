@@ -377,6 +377,9 @@ pub struct GapMap {
     /// The essential services (seed 000) with no provider, per municipality of the area:
     /// `(municipality, essential service)`.
     pub essential_missing: Vec<(String, String)>,
+    /// Providers of each essential service (in the order of [`ESSENTIAL_SERVICES`]) per
+    /// municipality of the area: a map of where they are missing.
+    pub essential_coverage: Vec<(String, Vec<u64>)>,
 }
 
 /// The indicators of an area and period.
@@ -824,17 +827,24 @@ pub fn gap_map(
             .then(a.key.cmp(&b.key))
     });
     let mut essential_missing = Vec::new();
+    let mut essential_coverage = Vec::new();
     for m in municipalities {
+        let mut counts = Vec::new();
         for (name, codes) in ESSENTIAL_SERVICES {
-            if codes.iter().all(|s| providers_of(m, s) == 0) {
+            // Providers of any of the service's codes, each counted once per code it offers.
+            let n: u64 = codes.iter().map(|s| providers_of(m, s)).sum();
+            if n == 0 {
                 essential_missing.push((m.clone(), (*name).to_owned()));
             }
+            counts.push(n);
         }
+        essential_coverage.push((m.clone(), counts));
     }
     GapMap {
         rows,
         ranked,
         essential_missing,
+        essential_coverage,
     }
 }
 

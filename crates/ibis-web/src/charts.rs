@@ -44,9 +44,22 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, x_label: &str, bars: &[Bar])
         return String::new();
     }
     let n = bars.len();
-    let height = u32::try_from(60 + 26 * n).unwrap_or(4000);
+    let height = u32::try_from(70 + 30 * n).unwrap_or(4000);
     let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
-    let max = if max > 0.0 { max * 1.1 } else { 1.0 };
+    // Whole numbers (people, goals) get whole ticks; amounts get a little room on the right.
+    let whole = bars.iter().all(|b| b.value.fract() == 0.0);
+    let max = if max <= 0.0 {
+        1.0
+    } else if whole {
+        max.ceil() + 1.0
+    } else {
+        max * 1.1
+    };
+    let ticks = if whole {
+        (max as usize).clamp(2, 10)
+    } else {
+        8
+    };
     let labels: Vec<String> = bars.iter().map(|b| short(&b.label, b.highlight)).collect();
     let mut svg = String::new();
     let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
@@ -70,9 +83,17 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, x_label: &str, bars: &[Bar])
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&label_of)
+            .x_labels(ticks)
+            .x_label_formatter(&|v| {
+                if whole {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.2}")
+                }
+            })
             .x_desc(x_label)
-            .label_style(("sans-serif", 13).into_font().color(&INK))
-            .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
+            .label_style(("sans-serif", 15).into_font().color(&INK))
+            .axis_desc_style(("sans-serif", 15).into_font().color(&INK))
             .draw()?;
         chart.draw_series(bars.iter().enumerate().map(|(k, b)| {
             let i = n_i - 1 - i32::try_from(k).unwrap_or(0);

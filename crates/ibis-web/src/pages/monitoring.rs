@@ -111,22 +111,25 @@ struct ShownSection {
 }
 
 fn cells(lang: Lang, f: &Figure, shows: [bool; 4]) -> Vec<String> {
-    let withheld = || tr(lang, "monitoring-suppressed");
+    let shown = |v: Option<String>| {
+        if f.suppressed {
+            tr(lang, "monitoring-suppressed")
+        } else {
+            v.unwrap_or_default()
+        }
+    };
     let mut out = Vec::new();
-    let count = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_else(withheld);
-    let amount =
-        |m: Option<ibis_core::money::Money>| m.map(|m| money(lang, m)).unwrap_or_else(withheld);
     if shows[0] {
-        out.push(count(f.people));
+        out.push(shown(f.people.map(|n| n.to_string())));
     }
     if shows[1] {
-        out.push(amount(f.amount));
+        out.push(shown(f.amount.map(|m| money(lang, m))));
     }
     if shows[2] {
-        out.push(amount(f.extra));
+        out.push(shown(f.extra.map(|m| money(lang, m))));
     }
     if shows[3] {
-        out.push(count(f.count));
+        out.push(shown(f.count.map(|n| n.to_string())));
     }
     out
 }
@@ -353,6 +356,25 @@ async fn gaps_page(state: &AppState, v: &Visitor) -> PageResult {
         .iter()
         .map(|(m, e)| (names.municipality(m), essential_name(e)))
         .collect();
+    let coverage: Vec<(String, Vec<(String, bool)>)> = g
+        .essential_coverage
+        .iter()
+        .map(|(m, counts)| {
+            (
+                names.municipality(m),
+                counts
+                    .iter()
+                    .map(|n| {
+                        if *n == 0 {
+                            (tr(lang, "monitoring-none"), true)
+                        } else {
+                            (n.to_string(), false)
+                        }
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
     let essentials: Vec<String> = ESSENTIAL_SERVICES
         .iter()
         .map(|(e, _)| essential_name(e))
@@ -371,6 +393,8 @@ async fn gaps_page(state: &AppState, v: &Visitor) -> PageResult {
             chart => chart,
             chart_title => title,
             missing => missing,
+            coverage => coverage,
+            essential_names => essentials.clone(),
             essentials => essentials.join(", "),
             csv => format!("/monitoring/export?{}", qs(&f, &[("report", "gaps"), ("format", "csv")])),
             xlsx => format!("/monitoring/export?{}", qs(&f, &[("report", "gaps"), ("format", "xlsx")])),
