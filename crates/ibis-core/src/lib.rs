@@ -12,6 +12,7 @@ pub mod claim;
 pub mod csv_import;
 pub mod decision;
 pub mod field;
+pub mod generate;
 pub mod grant;
 pub mod lang;
 pub mod ledger;
