@@ -322,10 +322,14 @@ pub struct GenPerson {
     pub living: LivingSituation,
     /// The first service month (index into [`GenerateSpec::service_months`]).
     pub start_month: u32,
-    /// The budgets: the target group's, and for some adults a support person's.
+    /// The budgets, one per scheme (the target group's, and for some adults a support
+    /// person's) and budget period, in time order: a budget runs 12 months from the person's
+    /// first service month, then the person is reassessed (same outcome) and a new budget
+    /// follows; the last runs at least 6 months (a budget runs 6 to 12 months), into the
+    /// future if the service months end sooner.
     pub budgets: Vec<GenBudget>,
-    /// Index of this person's first person-month among those with visits (for the even
-    /// spread of [`VisitVolume::Total`]).
+    /// Index of this person's first person-month among those with visits (months in which a
+    /// budget in force has a billable line), for the even spread of [`VisitVolume::Total`].
     pub visit_slot_start: u64,
 }
 
@@ -345,7 +349,7 @@ pub struct GenBudget {
     pub outcome: Outcome,
     /// The day of the assessment: the first day of the month before the period.
     pub assessed_on: Date,
-    /// The budget period: from the person's first service month to the end of the last.
+    /// The budget period (6 to 12 months).
     pub period: Period,
     /// The level the policy gave.
     pub level: String,
@@ -650,9 +654,6 @@ pub fn generate(spec: &GenerateSpec, policies: &PolicySet) -> Result<Population,
     let p = &spec.proportions;
     let months = spec.service_months();
     let first_day = months[0].from;
-    let end = months[months.len() - 1]
-        .to
-        .ok_or_else(|| err("as_of", "the last service month has no end"))?;
 
     let all_munis = builtin_municipalities().map_err(|e| err("municipalities", e.to_string()))?;
     let muni_by_code: BTreeMap<&str, &Municipality> =
@@ -763,9 +764,20 @@ pub fn generate(spec: &GenerateSpec, policies: &PolicySet) -> Result<Population,
             rng.range(1, months.len() as u64 - 1) as u32
         };
         let period_from = months[start_month as usize].from;
-        let period = Period::new(period_from, end).map_err(|e| err("months", e.to_string()))?;
+        // Budget periods: 12 months each from the start (a budget runs 6 to 12 months); the
+        // last runs at least 6 months, into the future if the service months end sooner.
+        let mut periods = Vec::new();
+        let mut s = start_month as usize;
+        while s < months.len() {
+            let from = months[s].from;
+            let len = (months.len() - s).min(12) as u32;
+            let to = crate::review::add_months(from, len.max(6));
+            periods.push(Period::new(from, to).map_err(|e| err("months", e.to_string()))?);
+            s += 12;
+        }
+        // A child is under 18 at the last reassessment.
         let (min_age, max_age) = match target_group {
-            TargetGroup::ChildFt => (1, 17),
+            TargetGroup::ChildFt => (1, 18 - periods.len() as u64),
             TargetGroup::AdultGrt => (18, 80),
         };
         // The assessment is on the first day of the month before the period. Age in whole
@@ -868,7 +880,12 @@ pub fn generate(spec: &GenerateSpec, policies: &PolicySet) -> Result<Population,
             });
         }
         let mut budgets = Vec::new();
-        for outcome in outcomes {
+        for (outcome, period) in periods
+            .iter()
+            .flat_map(|period| outcomes.iter().map(move |o| (o.clone(), *period)))
+        {
+            let period_from = period.from;
+            let assessed_on = previous_month_start(period_from);
             let b = policies.compute(&outcome, period_from).map_err(|e| {
                 err(
                     "proportions",
@@ -925,11 +942,10 @@ pub fn generate(spec: &GenerateSpec, policies: &PolicySet) -> Result<Population,
             budgets,
             visit_slot_start: slot,
         };
-        if person.has_visits() {
-            slot += u64::from(spec.months - start_month);
-        } else {
-            person.visit_slot_start = slot;
-        }
+        person.visit_slot_start = slot;
+        slot += (0..months.len())
+            .filter(|&m| has_billable_in(&person, &months[m]))
+            .count() as u64;
         persons.push(person);
     }
     let visit_total = match spec.visits {
@@ -1185,16 +1201,25 @@ fn name(rng: &mut Rng, female: bool) -> (String, String) {
 
 // ---- Visits ----------------------------------------------------------------------------------
 
+/// Whether the person has a budget in force on the month's first day with a billable line.
+fn has_billable_in(person: &GenPerson, month: &Period) -> bool {
+    person
+        .budgets
+        .iter()
+        .any(|b| b.period.contains(month.from) && b.lines.iter().any(GenLine::is_billable))
+}
+
 impl Population {
     /// How many visits the person has in service month `month` (0 before the person's start or
     /// for a person with nothing billable).
     pub fn visit_count(&self, person: &GenPerson, month: usize) -> u64 {
-        if !person.has_visits() || (month as u32) < person.start_month || month >= self.months.len()
-        {
+        if month >= self.months.len() || !has_billable_in(person, &self.months[month]) {
             return 0;
         }
-        let k =
-            u128::from(person.visit_slot_start + (month as u64 - u64::from(person.start_month)));
+        let before = (0..month)
+            .filter(|&m| has_billable_in(person, &self.months[m]))
+            .count() as u64;
+        let k = u128::from(person.visit_slot_start + before);
         let s = u128::from(self.visit_slots);
         let t = u128::from(self.visit_total);
         (((k + 1) * t / s) - (k * t / s)) as u64
@@ -1222,6 +1247,7 @@ impl Population {
             .budgets
             .iter()
             .enumerate()
+            .filter(|(_, b)| b.period.contains(first))
             .flat_map(|(bi, b)| {
                 b.lines
                     .iter()

@@ -303,6 +303,50 @@ fn visit_total_is_exact_and_claims_stay_within_the_plan() {
     }
 }
 
+/// Budgets run 6 to 12 months, one after another per scheme; a child stays under 18 at the
+/// last reassessment; visits fall in a budget in force.
+#[test]
+fn budget_periods_follow_each_other_over_a_long_window() {
+    let pop = generate(
+        &GenerateSpec {
+            visits: VisitVolume::PerPersonMonth(3),
+            ..spec(9, 300, 30)
+        },
+        &policies(),
+    )
+    .expect("generated");
+    let mut reassessed = 0;
+    for x in &pop.persons {
+        let mut by_group: BTreeMap<BudgetGroup, Vec<_>> = BTreeMap::new();
+        for b in &x.budgets {
+            let to = b.period.to.expect("ends");
+            let months = (to.year() - b.period.from.year()) * 12 + i32::from(u8::from(to.month()))
+                - i32::from(u8::from(b.period.from.month()));
+            assert!((6..=12).contains(&months), "{months} months");
+            assert!(b.assessed_on < b.period.from);
+            by_group.entry(b.outcome.group).or_default().push(b);
+        }
+        for list in by_group.values() {
+            assert_eq!(list[0].period.from, pop.months[x.start_month as usize].from);
+            for w in list.windows(2) {
+                assert_eq!(w[0].period.to, Some(w[1].period.from));
+                reassessed += 1;
+            }
+        }
+        if x.target_group == TargetGroup::ChildFt {
+            let last = x.budgets.last().expect("a budget").assessed_on;
+            assert!(ibis_core::registry::age_on(x.birth_date, last) < 18);
+        }
+        for m in 0..pop.months.len() {
+            for v in pop.visits_of(x, m) {
+                assert!(x.budgets[v.budget].period.contains(v.service_date));
+            }
+        }
+    }
+    assert!(reassessed > 100);
+    assert_eq!(pop.visits().count() as u64, pop.visit_total);
+}
+
 #[test]
 fn bad_specs_name_the_field() {
     let set = policies();

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod auth;
 pub mod cycle;
 pub mod demo;
+pub mod generate;
 pub mod monitoring;
 pub mod payments;
 pub mod providers;

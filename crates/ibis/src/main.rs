@@ -26,6 +26,8 @@ enum Command {
     Policy(cmd::policy::Args),
     /// Audit log tools.
     Audit(cmd::audit::Args),
+    /// Generate a synthetic population and load it into a database.
+    Generate(cmd::generate::Args),
 }
 
 /// Logs to standard error; `RUST_LOG` sets the level (default: info for ibis, warnings for the
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Calendar(args) => cmd::calendar::run(args),
         Command::Budget(args) => cmd::budget::run(args),
         Command::Policy(args) => cmd::policy::run(args),
+        Command::Generate(args) => cmd::generate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

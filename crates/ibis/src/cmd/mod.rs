@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod budget;
 pub mod calendar;
+pub mod generate;
 pub mod policies;
 pub mod policy;
 pub mod serve;
