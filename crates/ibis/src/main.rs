@@ -28,6 +28,8 @@ enum Command {
     Audit(cmd::audit::Args),
     /// Generate a synthetic population and load it into a database.
     Generate(cmd::generate::Args),
+    /// Measure the monitoring dashboards against the plain SQL aggregates (a benchmark).
+    BenchDashboards(cmd::bench_dashboards::Args),
 }
 
 /// Logs to standard error; `RUST_LOG` sets the level (default: info for ibis, warnings for the
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Budget(args) => cmd::budget::run(args),
         Command::Policy(args) => cmd::policy::run(args),
         Command::Generate(args) => cmd::generate::run(args),
+        Command::BenchDashboards(args) => cmd::bench_dashboards::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 //! the error string is printed as one line and the process exits non-zero.
 
 pub mod audit;
+pub mod bench_dashboards;
 pub mod budget;
 pub mod calendar;
 pub mod generate;
