@@ -333,7 +333,7 @@ async fn check_area(
 async fn against_a_generated_population(postgres: bool) {
     let (store, _dir) = open(postgres).await;
     let policies = PolicySet::builtin().unwrap();
-    let spec = GenerateSpec::new(2026, 600, 6, date!(2026 - 11 - 22));
+    let spec = GenerateSpec::new(2026, 300, 6, date!(2026 - 11 - 22));
     let pop = generate(&spec, &policies).unwrap();
     load(
         &store,
