@@ -17,6 +17,7 @@ pub mod grant;
 pub mod lang;
 pub mod ledger;
 pub mod money;
+pub mod monitoring;
 pub mod municipality;
 pub mod outcome;
 pub mod period;

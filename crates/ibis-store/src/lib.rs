@@ -20,6 +20,7 @@ pub mod cycle;
 pub mod demo;
 pub mod generate;
 pub mod links;
+pub mod monitoring;
 pub mod payments;
 pub mod providers;
 pub mod reference;

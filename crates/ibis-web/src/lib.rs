@@ -10,11 +10,14 @@ use ibis_store::Store;
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod cycle;
 pub mod demo_cycle;
 pub mod error;
+pub mod exports;
 pub mod extract;
 pub mod json;
+pub mod monitoring;
 pub mod pages;
 pub mod pdf;
 pub mod simulator;

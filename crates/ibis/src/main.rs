@@ -37,6 +37,8 @@ enum Command {
     Bench(cmd::bench::Args),
     /// Generate a synthetic population and load it into a database.
     Generate(cmd::generate::Args),
+    /// Measure the monitoring dashboards against the plain SQL aggregates (a benchmark).
+    BenchDashboards(cmd::bench_dashboards::Args),
 }
 
 /// Logs to standard error; `RUST_LOG` sets the level (default: info for ibis, warnings for the
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => cmd::simulate::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Generate(args) => cmd::generate::run(args),
+        Command::BenchDashboards(args) => cmd::bench_dashboards::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

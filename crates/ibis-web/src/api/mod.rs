@@ -27,6 +27,8 @@ use crate::AppState;
 
 pub mod cycle;
 pub mod simulator;
+// Monitoring: indicators, the service-gap map, the rows behind a figure.
+pub mod monitoring;
 pub mod spending;
 pub mod statements;
 
@@ -65,6 +67,8 @@ pub fn routes() -> Router<AppState> {
         .merge(statements::routes())
         // The policy simulator: drafts, simulations, adoption.
         .merge(simulator::routes())
+        // Monitoring.
+        .merge(monitoring::routes())
 }
 
 /// The OpenAPI document.
@@ -105,6 +109,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(spending::SpendingDoc::openapi());
     doc.merge(statements::StatementsDoc::openapi());
     doc.merge(simulator::SimulatorDoc::openapi());
+    doc.merge(monitoring::MonitoringDoc::openapi());
     doc
 }
 

@@ -26,6 +26,8 @@
 //! | `GET /static/ibis.css`, `GET /static/logo.svg`, `GET /static/pictograms/{name}.svg` | static files |
 //! | `GET, POST /people/{id}/links` | social workers: the users linked to a person (see [`person_links`]) |
 //! | `GET, POST /payments`, `POST /payments/{id}/state` | approvers, social workers: payment runs (see [`payments`]) |
+//! | `GET /monitoring`, `/monitoring/gaps`, `/monitoring/rows`, `/monitoring/export` | monitoring: dashboard, service-gap map, the people behind a figure, CSV and XLSX (see [`monitoring`]) |
+//! | `GET /static/ibis.css`, `GET /static/logo.svg` | static files |
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -41,6 +43,8 @@ pub mod forms;
 mod home;
 pub mod i18n;
 pub mod my;
+// Monitoring.
+pub mod monitoring;
 pub mod mybudget;
 pub mod payments;
 mod people;
@@ -80,6 +84,8 @@ const RUST_SOURCES: &[&str] = &[
     include_str!("documents.rs"),
     include_str!("person_links.rs"),
     include_str!("payments.rs"),
+    include_str!("monitoring.rs"),
+    include_str!("../monitoring.rs"),
 ];
 
 /// The pages' routes.
@@ -177,6 +183,11 @@ pub fn routes() -> Router<AppState> {
         // Payments: payment runs through the pages.
         .route("/payments", get(payments::page).post(payments::prepare))
         .route("/payments/{id}/state", post(payments::move_state))
+        // Monitoring.
+        .route("/monitoring", get(monitoring::page))
+        .route("/monitoring/gaps", get(monitoring::gaps))
+        .route("/monitoring/rows", get(monitoring::rows))
+        .route("/monitoring/export", get(monitoring::export))
         .route("/static/ibis.css", get(views::css))
         .route("/static/logo.svg", get(views::logo))
         .fallback(home::fallback)

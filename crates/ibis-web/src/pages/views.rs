@@ -119,6 +119,23 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "payments.html",
         include_str!("../../templates/payments.html"),
     ),
+    // Monitoring.
+    (
+        "monitoring_filters.html",
+        include_str!("../../templates/monitoring_filters.html"),
+    ),
+    (
+        "monitoring.html",
+        include_str!("../../templates/monitoring.html"),
+    ),
+    (
+        "monitoring_gaps.html",
+        include_str!("../../templates/monitoring_gaps.html"),
+    ),
+    (
+        "monitoring_rows.html",
+        include_str!("../../templates/monitoring_rows.html"),
+    ),
 ];
 
 /// The style sheet.

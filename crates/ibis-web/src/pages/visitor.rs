@@ -256,6 +256,7 @@ impl Visitor {
                 payments => self.who.as_ref().is_some_and(|w| super::payments::PAYMENT_ROLES.contains(&w.user.role)),
                 statements => self.who.as_ref().is_some_and(|w| crate::statements::STATEMENT_READERS.contains(&w.user.role)),
                 simulator => self.who.as_ref().is_some_and(|w| crate::simulator::SIMULATE_ROLES.contains(&w.user.role)),
+                monitoring => self.who.as_ref().is_some_and(|w| crate::monitoring::MONITORING_ROLES.contains(&w.user.role)),
             },
             css => css_url(),
             logo => logo_url(),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod backup;
 pub mod bench;
+pub mod bench_dashboards;
 pub mod budget;
 pub mod calendar;
 pub mod generate;

@@ -1,0 +1,385 @@
+#![allow(clippy::unwrap_used)]
+//! Monitoring against a generated population, on SQLite and PostgreSQL: every indicator the
+//! store and the core compute for a municipality, a planning region and the whole country is
+//! compared with the same figure computed here by a plain loop over the population's own data
+//! (the generator's people, budgets, plan lines and visits), not over the tables.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ibis_core::generate::{generate, ClaimFate, GenPerson, GenerateSpec, Population};
+use ibis_core::money::{line_amount, Money};
+use ibis_core::monitoring::{self, AgeGroup, Area, Disclosure, Figure};
+use ibis_core::plan::LineStatus;
+use ibis_core::policy::PolicySet;
+use ibis_core::Period;
+use ibis_store::generate::{load, LoadOptions};
+use ibis_store::Store;
+use time::macros::date;
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn open(postgres: bool) -> (Store, TempDir) {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "ibis-monitoring-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = if postgres {
+        ibis_testkit::shared().fresh_database().unwrap()
+    } else {
+        format!("sqlite://{}/ibis.db", dir.display())
+    };
+    (Store::open(&url).await.unwrap(), TempDir(dir))
+}
+
+/// A figure's people by key.
+fn people(figs: &[Figure]) -> BTreeMap<String, u64> {
+    figs.iter()
+        .map(|f| (f.key.clone(), f.people.unwrap()))
+        .collect()
+}
+
+/// A figure's amounts by key.
+fn amounts(figs: &[Figure]) -> BTreeMap<String, Money> {
+    figs.iter()
+        .map(|f| (f.key.clone(), f.amount.unwrap()))
+        .collect()
+}
+
+/// A figure's counts by key.
+fn counts(figs: &[Figure]) -> BTreeMap<String, u64> {
+    figs.iter()
+        .filter(|f| f.count.unwrap_or(0) > 0)
+        .map(|f| (f.key.clone(), f.count.unwrap()))
+        .collect()
+}
+
+fn inc<K: Ord>(m: &mut BTreeMap<K, BTreeSet<u32>>, k: K, id: u32) {
+    m.entry(k).or_default().insert(id);
+}
+
+fn sizes(m: BTreeMap<String, BTreeSet<u32>>) -> BTreeMap<String, u64> {
+    m.into_iter().map(|(k, v)| (k, v.len() as u64)).collect()
+}
+
+/// Checks every indicator of one area and period against plain loops over the population.
+#[allow(clippy::too_many_lines)]
+async fn check_area(
+    store: &Store,
+    pop: &Population,
+    regions: &BTreeMap<String, String>,
+    area: &Area,
+    period: &Period,
+    service_months: &Period,
+) {
+    let today = date!(2026 - 11 - 22);
+    let as_of = monitoring::as_of(period, today);
+    let facts = store.monitoring_facts(area, period, as_of).await.unwrap();
+    let coverage = store.coverage(area, period).await.unwrap();
+    let d = monitoring::dashboard(&facts, coverage.clone(), period, today, Disclosure::Rows);
+    let in_area = |p: &GenPerson| match area {
+        Area::Country => true,
+        Area::Region(r) => regions[&p.municipality] == r.code(),
+        Area::Municipality(m) => &p.municipality == m,
+    };
+    let served_now =
+        |p: &GenPerson| in_area(p) && p.budgets.iter().any(|b| b.period.overlaps(period));
+
+    // People served and their breakdowns.
+    let mut groups = BTreeMap::new();
+    let mut levels = BTreeMap::new();
+    let mut ages = BTreeMap::new();
+    let mut living = BTreeMap::new();
+    let mut transition = 0;
+    let mut allocated = Money::ZERO;
+    let mut gaps_needed: BTreeMap<(String, String), BTreeSet<u32>> = BTreeMap::new();
+    let mut gaps_available: BTreeMap<(String, String), BTreeSet<u32>> = BTreeMap::new();
+    let mut served = 0u64;
+    for p in pop.persons.iter().filter(|p| served_now(p)) {
+        served += 1;
+        inc(&mut groups, p.target_group.code().to_owned(), p.id);
+        inc(
+            &mut ages,
+            AgeGroup::of(p.birth_date, as_of).code().to_owned(),
+            p.id,
+        );
+        inc(&mut living, p.living.code().to_owned(), p.id);
+        if monitoring::needs_transition_plan(p.birth_date, as_of) {
+            transition += 1;
+        }
+        for b in p.budgets.iter().filter(|b| b.period.overlaps(period)) {
+            inc(
+                &mut levels,
+                format!("{}/{}", b.outcome.group.code(), b.level),
+                p.id,
+            );
+            allocated += ibis_core::decision::period_total(b.monthly, &b.period).total;
+            for l in &b.lines {
+                let key = (p.municipality.clone(), l.service.clone());
+                match l.status {
+                    LineStatus::NeededNotAvailable => {
+                        gaps_needed.entry(key).or_default().insert(p.id);
+                    }
+                    LineStatus::AvailableNotReceived => {
+                        gaps_available.entry(key).or_default().insert(p.id);
+                    }
+                    LineStatus::Received => {}
+                }
+            }
+        }
+    }
+    assert_eq!(d.served.people, Some(served), "{area:?}: served");
+    assert!(served > 0, "{area:?}: the test needs people");
+    assert_eq!(
+        people(&d.by_target_group),
+        sizes(groups),
+        "{area:?}: target groups"
+    );
+    assert_eq!(people(&d.by_level), sizes(levels), "{area:?}: levels");
+    assert_eq!(people(&d.by_age_group), sizes(ages), "{area:?}: age groups");
+    assert_eq!(people(&d.by_living), sizes(living), "{area:?}: living");
+    assert_eq!(
+        d.transition.people,
+        Some(transition),
+        "{area:?}: transition"
+    );
+
+    // Spending and anomalies, claims by day of service in the period.
+    let mut by_service: BTreeMap<String, Money> = BTreeMap::new();
+    let mut by_provider: BTreeMap<u32, Money> = BTreeMap::new();
+    let mut approved_total = Money::ZERO;
+    let mut anomalies: BTreeMap<String, u64> = BTreeMap::new();
+    let mut approved_claims = 0u64;
+    for v in pop.visits() {
+        let p = &pop.persons[(v.person - 1) as usize];
+        if !served_now(p) || !period.contains(v.service_date) {
+            continue;
+        }
+        let line = &p.budgets[v.budget].lines[v.line];
+        match v.fate {
+            ClaimFate::Approved => {
+                let amount = line_amount(v.unit_price, v.quantity);
+                *by_service.entry(line.service.clone()).or_default() += amount;
+                *by_provider.entry(v.provider).or_default() += amount;
+                approved_total += amount;
+                approved_claims += 1;
+            }
+            ClaimFate::Held(code) => {
+                let code = serde_json::to_value(code).unwrap();
+                *anomalies
+                    .entry(code.as_str().unwrap().to_owned())
+                    .or_default() += 1;
+            }
+            ClaimFate::Refused(_) => {}
+        }
+    }
+    let paid_by_service: BTreeMap<String, Money> = d
+        .by_service
+        .iter()
+        .map(|f| (f.key.clone(), f.amount.unwrap() + f.extra.unwrap()))
+        .collect();
+    assert_eq!(paid_by_service, by_service, "{area:?}: spending by service");
+    assert_eq!(
+        d.by_provider.len(),
+        by_provider.len(),
+        "{area:?}: providers paid"
+    );
+    let total: Money = d.by_funding.iter().map(|f| f.amount.unwrap()).sum();
+    assert_eq!(total, approved_total, "{area:?}: budget plus co-payments");
+    assert_eq!(
+        d.by_category
+            .iter()
+            .map(|f| f.amount.unwrap() + f.extra.unwrap())
+            .sum::<Money>(),
+        approved_total,
+        "{area:?}: categories add up"
+    );
+    assert_eq!(
+        d.by_service.iter().map(|f| f.count.unwrap()).sum::<u64>(),
+        approved_claims,
+        "{area:?}: approved claims"
+    );
+    assert_eq!(
+        counts(&d.anomalies_raised),
+        anomalies,
+        "{area:?}: anomalies raised"
+    );
+    assert_eq!(
+        d.cost_per_person_month.amount,
+        Some(monitoring::per_person_month(
+            d.by_service.iter().map(|f| f.amount.unwrap()).sum(),
+            served,
+            monitoring::months_in(period)
+        )),
+        "{area:?}: cost per person per month"
+    );
+
+    // The service-gap map.
+    let municipalities: Vec<String> = store.area_municipalities(area).await.unwrap();
+    let g = monitoring::gap_map(&facts, &coverage, &municipalities, Disclosure::Rows);
+    let got_needed: BTreeMap<(String, String), u64> = g
+        .rows
+        .iter()
+        .filter(|r| r.needed_not_available.unwrap() > 0)
+        .map(|r| {
+            (
+                (r.municipality.clone(), r.service.clone()),
+                r.needed_not_available.unwrap(),
+            )
+        })
+        .collect();
+    let want_needed: BTreeMap<(String, String), u64> = gaps_needed
+        .into_iter()
+        .map(|(k, v)| (k, v.len() as u64))
+        .collect();
+    assert_eq!(
+        got_needed, want_needed,
+        "{area:?}: needed but not available"
+    );
+    let got_available: BTreeMap<(String, String), u64> = g
+        .rows
+        .iter()
+        .filter(|r| r.available_not_received.unwrap() > 0)
+        .map(|r| {
+            (
+                (r.municipality.clone(), r.service.clone()),
+                r.available_not_received.unwrap(),
+            )
+        })
+        .collect();
+    let want_available: BTreeMap<(String, String), u64> = gaps_available
+        .into_iter()
+        .map(|(k, v)| (k, v.len() as u64))
+        .collect();
+    assert_eq!(
+        got_available, want_available,
+        "{area:?}: available but not received"
+    );
+
+    // Providers per service per municipality: offers of generated providers that serve it.
+    let mut want_cov: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for pr in &pop.providers {
+        if !municipalities.contains(&pr.municipality) {
+            continue;
+        }
+        for s in pr.offers.keys() {
+            *want_cov
+                .entry((pr.municipality.clone(), s.clone()))
+                .or_default() += 1;
+        }
+    }
+    let got_cov: BTreeMap<(String, String), u64> = coverage
+        .iter()
+        .map(|c| ((c.municipality.clone(), c.service.clone()), c.providers))
+        .collect();
+    assert_eq!(got_cov, want_cov, "{area:?}: providers per service");
+
+    // The rows behind a figure are the people counted in it.
+    assert_eq!(
+        monitoring::rows_behind(&facts, "served", as_of).len() as u64,
+        served
+    );
+
+    // Over a period holding every entry, the ledger's allocations are the budgets' totals.
+    let all = Period::new(date!(2000 - 01 - 01), date!(2100 - 01 - 01)).unwrap();
+    let facts_all = store.monitoring_facts(area, &all, as_of).await.unwrap();
+    let d_all = monitoring::dashboard(&facts_all, Vec::new(), &all, today, Disclosure::Rows);
+    let mut allocated_all = Money::ZERO;
+    let mut held_all = Money::ZERO;
+    for p in pop.persons.iter().filter(|p| in_area(p)) {
+        for b in &p.budgets {
+            allocated_all += ibis_core::decision::period_total(b.monthly, &b.period).total;
+        }
+    }
+    for v in pop.visits() {
+        let p = &pop.persons[(v.person - 1) as usize];
+        // The generator's service months; a visit outside them (if any) is decided by the
+        // loader against its own clock, not by the fate the generator gave it.
+        if !in_area(p) || !service_months.contains(v.service_date) {
+            continue;
+        }
+        match v.fate {
+            ClaimFate::Approved => {}
+            ClaimFate::Held(_) => held_all += line_amount(v.unit_price, v.quantity),
+            ClaimFate::Refused(_) => {}
+        }
+    }
+    let ledger = amounts(&d_all.budgets);
+    assert_eq!(ledger["allocated"], allocated_all, "{area:?}: allocated");
+    // The ledger's approved claims are the budgets' part of the approved claims (the
+    // co-payment above a tariff is the person's): with it they are the visits' amounts.
+    let budget_part: Money = d_all.by_service.iter().map(|f| f.amount.unwrap()).sum();
+    assert_eq!(ledger["spent"], budget_part, "{area:?}: spent");
+
+    // Held claims are reserved for their budget's part.
+    assert!(ledger["reserved"] <= held_all, "{area:?}: reserved");
+    assert_eq!(
+        ledger["reserved"].is_zero(),
+        held_all.is_zero(),
+        "{area:?}: reserved"
+    );
+    let _ = allocated;
+}
+
+async fn against_a_generated_population(postgres: bool) {
+    let (store, _dir) = open(postgres).await;
+    let policies = PolicySet::builtin().unwrap();
+    let spec = GenerateSpec::new(2026, 300, 6, date!(2026 - 11 - 22));
+    let pop = generate(&spec, &policies).unwrap();
+    load(
+        &store,
+        &pop,
+        &policies,
+        &LoadOptions::default(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let regions: BTreeMap<String, String> = store
+        .municipalities()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.code, m.region))
+        .collect();
+    // The municipality with the most people, its region, and the country.
+    let mut by_m: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &pop.persons {
+        *by_m.entry(p.municipality.as_str()).or_default() += 1;
+    }
+    let (m, _) = by_m.iter().max_by_key(|(_, n)| **n).unwrap();
+    let region: ibis_core::municipality::PlanningRegion = regions[*m].parse().unwrap();
+    // Three months in the middle of the service months, and all of them.
+    let months = &pop.months;
+    let middle = Period::new(months[1].from, months[3].to.unwrap()).unwrap();
+    let whole = Period::new(months[0].from, months[months.len() - 1].to.unwrap()).unwrap();
+    let one = months[2];
+    for area in [
+        Area::Municipality((*m).to_owned()),
+        Area::Region(region),
+        Area::Country,
+    ] {
+        for period in [&middle, &one] {
+            check_area(&store, &pop, &regions, &area, period, &whole).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn indicators_match_a_generated_population_sqlite() {
+    against_a_generated_population(false).await;
+}
+
+#[tokio::test]
+async fn indicators_match_a_generated_population_postgres() {
+    against_a_generated_population(true).await;
+}
