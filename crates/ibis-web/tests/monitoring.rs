@@ -21,7 +21,7 @@ async fn start(postgres: bool) -> common::Server {
     let s = common::start(postgres).await;
     let state = ibis_web::AppState {
         store: s.store.clone(),
-        policies: std::sync::Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()),
+        policies: std::sync::Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()).into(),
         secure_cookies: false,
     };
     ibis_web::demo_cycle::load(&state).await.unwrap();
