@@ -4,16 +4,16 @@
 //! (earlier days and decided budgets stay); an analyst sees aggregates only, never a person;
 //! the simulator pages have the accessible structure every page has.
 
-use std::collections::HashSet;
-
 use reqwest::header::LOCATION;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 
 mod common;
+mod html;
 
 use common::{start, Server};
+use html::{attr, check_page};
 
 /// The draft of every test: consultations +10 % (15.46 -> 17.006 EUR an hour), as a new price
 /// in the shipped tariff table.
@@ -258,92 +258,6 @@ async fn adoption_flow(postgres: bool) {
 }
 
 // ---- Pages ----------------------------------------------------------------------------------
-
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let end = tag[start..].find('"')? + start;
-    Some(tag[start..end].to_owned())
-}
-
-fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
-    let open = format!("<{name}");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(&open) {
-        let after = &rest[i + open.len()..];
-        if after.starts_with([' ', '>', '/']) {
-            let end = after.find('>').unwrap_or(after.len());
-            out.push(&rest[i..i + open.len() + end + 1]);
-        }
-        rest = after;
-    }
-    out
-}
-
-/// The structure every page must have (as `tests/pages.rs` checks it): `lang`, a title, a skip
-/// link to `<main id="main">`, landmarks, labels for every field, captions and scoped headers
-/// in tables, unique ids, `aria-describedby` that points at something, no inline style or
-/// script.
-fn check_page(path: &str, html: &str) {
-    let html_tag = tags(html, "html");
-    assert!(
-        html_tag.len() == 1 && attr(html_tag[0], "lang").is_some_and(|l| l == "lv" || l == "en"),
-        "{path}: <html lang>"
-    );
-    assert!(
-        html.contains("<title>") && html.contains("href=\"#main\""),
-        "{path}: title, skip link"
-    );
-    assert!(
-        html.contains("<main id=\"main\"") && html.contains("<header") && html.contains("<footer"),
-        "{path}: landmarks"
-    );
-    let ids: Vec<String> = html
-        .match_indices(" id=\"")
-        .map(|(i, _)| html[i + 5..i + 5 + html[i + 5..].find('"').unwrap()].to_owned())
-        .collect();
-    let unique: HashSet<&String> = ids.iter().collect();
-    assert_eq!(unique.len(), ids.len(), "{path}: duplicate ids");
-    for tag in tags(html, "input")
-        .into_iter()
-        .chain(tags(html, "select"))
-        .chain(tags(html, "textarea"))
-    {
-        let kind = attr(tag, "type").unwrap_or_default();
-        if kind == "hidden" || kind == "submit" {
-            continue;
-        }
-        let id = attr(tag, "id").unwrap_or_else(|| panic!("{path}: field without id: {tag}"));
-        assert!(
-            html.contains(&format!("<label for=\"{id}\"")),
-            "{path}: no <label for=\"{id}\">"
-        );
-        if let Some(described) = attr(tag, "aria-describedby") {
-            for d in described.split_whitespace() {
-                assert!(
-                    unique.contains(&d.to_owned()),
-                    "{path}: aria-describedby {d} points at nothing"
-                );
-            }
-        }
-    }
-    for (i, _) in html.match_indices("<table") {
-        let table = &html[i..i + html[i..].find("</table>").unwrap()];
-        assert!(
-            table.contains("<caption"),
-            "{path}: a table without <caption>"
-        );
-        for th in tags(table, "th") {
-            assert!(
-                attr(th, "scope").is_some(),
-                "{path}: <th> without scope: {th}"
-            );
-        }
-    }
-    assert!(!html.contains(" style=\""), "{path}: inline style");
-    assert!(!html.contains("<script"), "{path}: script");
-}
 
 async fn browser(s: &Server, username: &str) -> Client {
     let c = Client::builder()

@@ -3,6 +3,10 @@
 //! demo data: the form's accessible structure, a CSV with good and bad lines in both modes
 //! answered with a streamed per-line report, and CSRF.
 
+mod html;
+
+use html::{attr, check_page_in, tags};
+
 use std::sync::Arc;
 
 use reqwest::multipart::{Form, Part};
@@ -207,78 +211,6 @@ async fn agreement(s: &Server) -> (i64, i64) {
     (did, a["id"].as_i64().unwrap())
 }
 
-/// The value of an attribute in one tag's text.
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let needle = format!(" {name}=\"");
-    let i = tag.find(&needle)? + needle.len();
-    Some(tag[i..i + tag[i..].find('"')?].to_owned())
-}
-
-/// Every tag with this name, as its text from `<` to `>`.
-fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
-    let open = format!("<{name}");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(&open) {
-        let after = &rest[i + open.len()..];
-        let end = after.find('>').unwrap_or(after.len());
-        if after.starts_with([' ', '>', '\n']) {
-            out.push(&rest[i..i + open.len() + end + 1]);
-        }
-        rest = &after[end..];
-    }
-    out
-}
-
-/// The page's accessible structure: `lang`, a skip link to `<main>`, a label for every field,
-/// captions and scoped headers in tables, unique ids.
-fn check_page(path: &str, html: &str, lang: &str) {
-    let html_tag = tags(html, "html");
-    assert_eq!(html_tag.len(), 1, "{path}: one <html>");
-    assert_eq!(attr(html_tag[0], "lang").as_deref(), Some(lang), "{path}");
-    let main = html.find("<main id=\"main\"").expect("<main id=main>");
-    let skip = html.find("href=\"#main\"").expect("a skip link");
-    let body = html.find("<body>").unwrap();
-    assert!(
-        skip > body && skip < main && html[body..skip].matches("<a ").count() == 1,
-        "{path}: the skip link is not the first link"
-    );
-    assert!(
-        html.contains("</main>") && html.contains("<footer"),
-        "{path}"
-    );
-    let ids: Vec<&str> = html
-        .match_indices(" id=\"")
-        .map(|(i, _)| &html[i + 5..i + 5 + html[i + 5..].find('"').unwrap()])
-        .collect();
-    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
-    assert_eq!(unique.len(), ids.len(), "{path}: duplicate ids");
-    for tag in tags(html, "input").into_iter().chain(tags(html, "select")) {
-        let kind = attr(tag, "type").unwrap_or_default();
-        if kind == "hidden" || kind == "submit" {
-            continue;
-        }
-        let id = attr(tag, "id").unwrap_or_else(|| panic!("{path}: field without id: {tag}"));
-        assert!(
-            html.contains(&format!("<label for=\"{id}\"")),
-            "{path}: no <label for=\"{id}\">"
-        );
-        if let Some(described) = attr(tag, "aria-describedby") {
-            for d in described.split_whitespace() {
-                assert!(unique.contains(&d), "{path}: aria-describedby {d}");
-            }
-        }
-    }
-    for (i, _) in html.match_indices("<table") {
-        let table = &html[i..i + html[i..].find("</table>").unwrap()];
-        assert!(table.contains("<caption"), "{path}: table without caption");
-        for th in tags(table, "th") {
-            assert!(attr(th, "scope").is_some(), "{path}: <th> without scope");
-        }
-    }
-    assert!(!html.contains("<script"), "{path}: script");
-}
-
 async fn spent(s: &Server, did: i64) -> usize {
     s.store.claims_of(did).await.unwrap().len()
 }
@@ -297,7 +229,7 @@ async fn upload_form_streamed_report_both_modes_and_csrf() {
     // The form.
     let (st, html) = s.page(&c, "/my-clients/upload").await;
     assert_eq!(st, StatusCode::OK, "{html}");
-    check_page("/my-clients/upload", &html, "lv");
+    check_page_in("/my-clients/upload", &html, "lv");
     let form = tags(&html, "form")
         .into_iter()
         .find(|f| f.contains("/my-clients/upload"))
@@ -355,7 +287,7 @@ async fn upload_form_streamed_report_both_modes_and_csrf() {
         .await;
     assert_eq!(st, StatusCode::OK, "{html}");
     assert_eq!(ct, "text/html; charset=utf-8");
-    check_page("upload report (all or nothing)", &html, "lv");
+    check_page_in("upload report (all or nothing)", &html, "lv");
     assert!(html.contains("<progress"), "{html}");
     assert!(html.contains("<li>Rinda 2: <strong>nav ievadīta"), "{html}");
     assert!(html.contains("<li>Rinda 3: <strong>kļūdaina"), "{html}");
@@ -380,7 +312,7 @@ async fn upload_form_streamed_report_both_modes_and_csrf() {
         .upload(&c, Some(&csrf), "good-lines-only", csv.clone().into_bytes())
         .await;
     assert_eq!(st, StatusCode::OK, "{html}");
-    check_page("upload report (good lines)", &html, "lv");
+    check_page_in("upload report (good lines)", &html, "lv");
     assert!(html.contains("<li>Rinda 2: <strong>ievadīta"), "{html}");
     assert!(html.contains("<li>Rinda 5: <strong>ievadīta"), "{html}");
     assert!(html.contains("<li>Rinda 6: <strong>atteikta"), "{html}");
@@ -428,7 +360,7 @@ async fn upload_form_streamed_report_both_modes_and_csrf() {
         )
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-    check_page("upload form (not utf-8)", &html, "lv");
+    check_page_in("upload form (not utf-8)", &html, "lv");
     assert!(html.contains("nav UTF-8") && html.contains("aria-invalid=\"true\""));
     let (st, _, html) = s
         .upload(
@@ -455,13 +387,13 @@ async fn upload_form_streamed_report_both_modes_and_csrf() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = s.page(&c, "/my-clients/upload").await;
-    check_page("/my-clients/upload (en)", &html, "en");
+    check_page_in("/my-clients/upload (en)", &html, "en");
     assert!(html.contains("import the good lines, report the bad ones"));
     let csv = format!("{header}\ne-1,{aid},2026-13-01,2,5.00,\n");
     let (_, _, html) = s
         .upload(&c, Some(&csrf), "all-or-nothing", csv.into_bytes())
         .await;
-    check_page("upload report (en)", &html, "en");
+    check_page_in("upload report (en)", &html, "en");
     assert!(html.contains("<li>Line 2: <strong>invalid"), "{html}");
     assert!(html.contains("<dt>Invalid</dt><dd>1</dd>"), "{html}");
 }
