@@ -217,20 +217,25 @@ pub async fn save_draft(
 ) -> Result<PolicyDraftRow, ApiError> {
     require(caller, DRAFT_ROLES, "save policy drafts")?;
     let mut problems = Vec::new();
-    if input.title.trim().is_empty() {
-        problems.push(FieldError::new("title", "must not be empty"));
-    }
+    // The same rule as every other stored text: required, bounded, no control characters
+    // (a NUL cannot be stored in PostgreSQL text).
+    ibis_core::registry::required_text("title", &input.title, 200, &mut problems);
     for (i, f) in input.files.iter().enumerate() {
-        if f.name.trim().is_empty() {
-            problems.push(FieldError::new(
-                format!("files[{}].name", i + 1),
-                "must not be empty",
-            ));
-        }
+        ibis_core::registry::required_text(
+            &format!("files[{}].name", i + 1),
+            &f.name,
+            200,
+            &mut problems,
+        );
         if f.text.trim().is_empty() {
             problems.push(FieldError::new(
                 format!("files[{}].text", i + 1),
                 "must not be empty",
+            ));
+        } else if f.text.contains('\0') {
+            problems.push(FieldError::new(
+                format!("files[{}].text", i + 1),
+                "must not contain a NUL character",
             ));
         }
     }
