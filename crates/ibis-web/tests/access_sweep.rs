@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use ibis_core::access::{Action, Role};
 use ibis_store::auth::User;
 use ibis_web::cycle::{ASSESSORS, PLANNERS};
+use ibis_web::simulator::{ADOPT_ROLES, DRAFT_ROLES, SIMULATE_ROLES};
 use ibis_web::statements::{GRANT_READERS, STATEMENT_READERS};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -76,6 +77,8 @@ struct Fixture {
     consent: i64,
     run: i64,
     provider: i64,
+    /// A policy draft (consultations +10 %).
+    draft: i64,
     today: time::Date,
 }
 
@@ -310,8 +313,44 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             false,
         )
         .query(|f| format!("month={}&municipality=ogre", &f.today.to_string()[..7])),
+        // Monitoring: aggregates for the roles that see them; the people behind a figure only
+        // for social workers and approvers of the municipality asked about.
+        ("get", "/monitoring/dashboard" | "/monitoring/gaps") => {
+            r(|u| u.role.may(Action::ReadAggregates), Open, false).query(|_| "area=ogre".into())
+        }
+        ("get", "/monitoring/rows") => r(
+            |u| {
+                u.role.may(Action::ReadAggregates)
+                    && u.role.may(Action::ReadPerson)
+                    && u.municipality.as_deref() == Some("ogre")
+            },
+            Open,
+            false,
+        )
+        .query(|_| "area=ogre&figure=served".into()),
+        // The policy simulator.
+        ("post", "/policy-drafts") => r(|u| roles(u, DRAFT_ROLES), Open, false)
+            .body(|_, _| Body::Json(json!({"title": "Sweep", "files": [{"name": "tariffs/lv-ib.toml", "text": tariff_draft()}]}))),
+        ("get", "/policy-drafts" | "/policy-drafts/{id}") => r(|u| roles(u, SIMULATE_ROLES), Open, false),
+        ("get", "/policy-drafts/{id}/simulation") => r(|u| roles(u, SIMULATE_ROLES), Open, false)
+            .query(|_| "population=synthetic&people=20&seed=1".into()),
+        // Changes the policies in force: it runs last.
+        ("post", "/policy-drafts/{id}/adoption") => r(|u| roles(u, ADOPT_ROLES), Open, false)
+            .body(|f, _| Body::Json(json!({"from": (f.today + time::Duration::days(1)).to_string()})))
+            .phase(3),
         _ => return None,
     })
+}
+
+/// A policy draft: consultations +10 % as a new price in the shipped tariff table.
+fn tariff_draft() -> String {
+    let (_, text) = ibis_core::policy::BUILTIN_FILES
+        .iter()
+        .find(|(n, _)| n.ends_with("tariffs/lv-ib.toml"))
+        .unwrap();
+    format!(
+        "{text}\n[[price]]\nservice = \"consultations\"\nunit = \"hour\"\neur = \"17.006\"\nfrom = \"2026-01-01\"\nsource = \"sweep: +10 %\"\n"
+    )
 }
 
 /// What the sweep expects of one call.
@@ -390,6 +429,7 @@ fn fill(path: &str, f: &Fixture, missing: bool) -> String {
                 "review-requests" => f.review_request,
                 "payment-runs" => f.run,
                 "providers" => f.provider,
+                "policy-drafts" => f.draft,
                 other => panic!("the sweep does not know what {{id}} after {other} is"),
             },
             other => {
@@ -520,6 +560,14 @@ async fn setup(postgres: bool) -> Setup {
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{run}");
+    let (st, draft) = s
+        .post(
+            &tokens["approver-ogre"],
+            "/api/v1/policy-drafts",
+            json!({"title": "Sweep fixture", "files": [{"name": "tariffs/lv-ib.toml", "text": tariff_draft()}]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{draft}");
     let f = Fixture {
         person,
         assessment: assessments[0]["id"].as_i64().unwrap(),
@@ -532,6 +580,7 @@ async fn setup(postgres: bool) -> Setup {
         consent: consent["id"].as_i64().unwrap(),
         run: run["id"].as_i64().unwrap(),
         provider,
+        draft: draft["id"].as_i64().unwrap(),
         today,
     };
 
