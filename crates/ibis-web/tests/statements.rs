@@ -11,11 +11,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod html;
 
 use html::{attr_after, check_page};
-
-use std::sync::Arc;
 
 use ibis_core::access::Scope;
 use ibis_core::ledger::{balances, Entry};
@@ -26,91 +25,10 @@ use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-struct Server {
-    base: String,
-    client: Client,
-    store: ibis_store::Store,
-    _dir: TempDir,
-}
+use common::{start, Server};
 
-struct TempDir(std::path::PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn start(postgres: bool) -> Server {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "ibis-statements-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    let url = if postgres {
-        ibis_testkit::shared().fresh_database().unwrap()
-    } else {
-        format!("sqlite://{}/ibis.db", d.display())
-    };
-    let store = ibis_store::Store::open(&url).await.unwrap();
-    ibis_store::demo::load(&store, ibis_web::today())
-        .await
-        .unwrap();
-    let state = ibis_web::AppState {
-        store: store.clone(),
-        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()).into(),
-        secure_cookies: false,
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(ibis_web::serve(listener, state));
-    Server {
-        base,
-        client: Client::new(),
-        store,
-        _dir: TempDir(d),
-    }
-}
-
+/// What these tests add to the shared server.
 impl Server {
-    async fn token(&self, user: &str) -> String {
-        let r = self
-            .client
-            .post(format!("{}/api/v1/auth/token", self.base))
-            .json(&json!({"username": user, "password": "ibis-demo"}))
-            .send()
-            .await
-            .unwrap();
-        r.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-    async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self
-            .client
-            .post(format!("{}{}", self.base, path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let s = r.status();
-        (s, r.json().await.unwrap_or(Value::Null))
-    }
-    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        let r = self
-            .client
-            .get(format!("{}{}", self.base, path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        let s = r.status();
-        (s, r.json().await.unwrap_or(Value::Null))
-    }
     /// Posts and insists on the status.
     async fn ok(&self, token: &str, path: &str, body: Value, want: StatusCode) -> Value {
         let (st, v) = self.post(token, path, body).await;

@@ -3,100 +3,20 @@
 //! demo data: the form's accessible structure, a CSV with good and bad lines in both modes
 //! answered with a streamed per-line report, and CSRF.
 
+mod common;
 mod html;
 
 use html::{attr, check_page_in, tags};
 
-use std::sync::Arc;
-
 use reqwest::multipart::{Form, Part};
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 
-struct TempDir(std::path::PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use common::Server;
 
-struct Server {
-    base: String,
-    api: Client,
-    store: ibis_store::Store,
-    _dir: TempDir,
-}
-
-async fn start() -> Server {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "ibis-upload-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    let store = ibis_store::Store::open(&format!("sqlite://{}/ibis.db", d.display()))
-        .await
-        .unwrap();
-    ibis_store::demo::load(&store, ibis_web::today())
-        .await
-        .unwrap();
-    let state = ibis_web::AppState {
-        store: store.clone(),
-        policies: Arc::new(ibis_core::policy::PolicySet::builtin().unwrap()).into(),
-        secure_cookies: false,
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(ibis_web::serve(listener, state));
-    Server {
-        base,
-        api: Client::new(),
-        store,
-        _dir: TempDir(d),
-    }
-}
-
+/// What the page tests add to the shared server.
 impl Server {
-    async fn token(&self, user: &str) -> String {
-        let r = self
-            .api
-            .post(format!("{}/api/v1/auth/token", self.base))
-            .json(&json!({"username": user, "password": "ibis-demo"}))
-            .send()
-            .await
-            .unwrap();
-        r.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-    async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self
-            .api
-            .post(format!("{}{}", self.base, path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let s = r.status();
-        (s, r.json().await.unwrap_or(Value::Null))
-    }
-    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        let r = self
-            .api
-            .get(format!("{}{}", self.base, path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        let s = r.status();
-        (s, r.json().await.unwrap_or(Value::Null))
-    }
-
     /// A browser signed in through the sign-in form.
     async fn browser(&self, user: &str) -> Client {
         let c = Client::builder()
@@ -217,7 +137,7 @@ async fn spent(s: &Server, did: i64) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upload_form_streamed_report_both_modes_and_csrf() {
-    let s = start().await;
+    let s = common::start(false).await;
     let (did, aid) = agreement(&s).await;
     let c = s.browser("provider-ogre").await;
 
