@@ -5,8 +5,7 @@
 //! the simulator pages have the accessible structure every page has.
 
 use reqwest::header::LOCATION;
-use reqwest::redirect::Policy;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 mod common;
@@ -259,31 +258,6 @@ async fn adoption_flow(postgres: bool) {
 
 // ---- Pages ----------------------------------------------------------------------------------
 
-async fn browser(s: &Server, username: &str) -> Client {
-    let c = Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let r = c
-        .post(format!("{}/sign-in", s.base))
-        .form(&[
-            ("username", username),
-            ("password", "ibis-demo"),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {username}");
-    c
-}
-
-async fn page(s: &Server, c: &Client, path: &str) -> (StatusCode, String) {
-    let r = c.get(format!("{}{path}", s.base)).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
 fn csrf_of(html: &str) -> String {
     let i = html.find("name=\"csrf\"").expect("a csrf field");
     let tag = &html[html[..i].rfind('<').unwrap()..i + html[i..].find('>').unwrap()];
@@ -298,8 +272,8 @@ async fn the_simulator_pages_in_both_languages_and_the_analyst_sees_no_person() 
     let d = days();
     let (person, aid, _) = decided_adult(&s, &sw, &approver_token, 1).await;
 
-    let approver = browser(&s, "approver-ogre").await;
-    let (st, html) = page(&s, &approver, "/simulator").await;
+    let approver = s.signed_in("approver-ogre").await;
+    let (st, html) = s.page_get(&approver, "/simulator").await;
     assert_eq!(st, StatusCode::OK);
     check_page("/simulator", &html);
     assert!(html.contains("Politikas simulators") && html.contains("<html lang=\"lv\""));
@@ -355,7 +329,7 @@ async fn the_simulator_pages_in_both_languages_and_the_analyst_sees_no_person() 
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let at = r.headers()[LOCATION].to_str().unwrap().to_owned();
     let path = format!("{at}?on={}", d.on);
-    let (st, html) = page(&s, &approver, &path).await;
+    let (st, html) = s.page_get(&approver, &path).await;
     assert_eq!(st, StatusCode::OK);
     check_page(&path, &html);
     for text in [
@@ -372,8 +346,8 @@ async fn the_simulator_pages_in_both_languages_and_the_analyst_sees_no_person() 
     assert_eq!(proposal(&s, &sw, aid, d.on).await, "862.68");
 
     // The analyst sees the totals only, in English too, and never a person.
-    let analyst = browser(&s, "analyst").await;
-    let (st, html) = page(&s, &analyst, &path).await;
+    let analyst = s.signed_in("analyst").await;
+    let (st, html) = s.page_get(&analyst, &path).await;
     assert_eq!(st, StatusCode::OK);
     check_page(&path, &html);
     assert!(!html.contains("/people/"), "an analyst sees a person link");
@@ -394,13 +368,13 @@ async fn the_simulator_pages_in_both_languages_and_the_analyst_sees_no_person() 
         .await
         .unwrap();
     assert!(r.status().is_redirection());
-    let (_, html) = page(&s, &analyst, &path).await;
+    let (_, html) = s.page_get(&analyst, &path).await;
     check_page(&path, &html);
     assert!(html.contains("<html lang=\"en\"") && html.contains("You see totals only"));
     assert!(!html.contains("/people/"));
     // Over a synthetic population every role sees the (synthetic) people, with their reasons.
     let synthetic = format!("{at}?on={}&population=synthetic&people=60&seed=2", d.on);
-    let (st, html) = page(&s, &analyst, &synthetic).await;
+    let (st, html) = s.page_get(&analyst, &synthetic).await;
     assert_eq!(st, StatusCode::OK);
     check_page(&synthetic, &html);
     assert!(
@@ -409,7 +383,7 @@ async fn the_simulator_pages_in_both_languages_and_the_analyst_sees_no_person() 
     );
     assert!(!html.contains("/people/"));
     let too_many = format!("{at}?on={}&population=synthetic&people=50001", d.on);
-    let (st, html) = page(&s, &analyst, &too_many).await;
+    let (st, html) = s.page_get(&analyst, &too_many).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     check_page(&too_many, &html);
     // The analyst may not adopt.
@@ -421,14 +395,14 @@ async fn the_simulator_pages_in_both_languages_and_the_analyst_sees_no_person() 
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Nor does a provider see the simulator.
-    let provider = browser(&s, "provider-ogre").await;
+    let provider = s.signed_in("provider-ogre").await;
     assert_eq!(
-        page(&s, &provider, "/simulator").await.0,
+        s.page_get(&provider, "/simulator").await.0,
         StatusCode::FORBIDDEN
     );
 
     // The approver adopts from the day; a day in the past is refused at the field.
-    let (_, html) = page(&s, &approver, &path).await;
+    let (_, html) = s.page_get(&approver, &path).await;
     let csrf = csrf_of(&html);
     let r = approver
         .post(format!("{}{at}/adopt", s.base))
@@ -449,7 +423,7 @@ async fn the_simulator_pages_in_both_languages_and_the_analyst_sees_no_person() 
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(proposal(&s, &sw, aid, d.on).await, "875.05");
-    let (_, html) = page(&s, &approver, "/simulator").await;
+    let (_, html) = s.page_get(&approver, "/simulator").await;
     check_page("/simulator", &html);
     assert!(
         !html.contains("nav pieņemts"),

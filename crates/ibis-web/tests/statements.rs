@@ -21,7 +21,6 @@ use ibis_core::ledger::{balances, Entry};
 use ibis_core::money::Money;
 use ibis_store::{Auditor, PageRequest};
 use reqwest::header::LOCATION;
-use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -712,46 +711,13 @@ async fn statements_and_grants_on_postgres() {
 
 // ---- The pages ----
 
-fn web_client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
 impl Server {
-    async fn page_get(&self, c: &Client, path: &str) -> (StatusCode, String) {
-        let r = c
-            .get(format!("{}{}", self.base, path))
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
     /// A page that must be there, checked for its structure.
     async fn page(&self, c: &Client, path: &str) -> String {
         let (status, html) = self.page_get(c, path).await;
         assert_eq!(status, StatusCode::OK, "{path}: {html}");
         check_page(path, &html);
         html
-    }
-
-    async fn signed_in(&self, username: &str) -> Client {
-        let c = web_client();
-        let r = c
-            .post(format!("{}/sign-in", self.base))
-            .form(&[
-                ("username", username),
-                ("password", "ibis-demo"),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {username}");
-        c
     }
 
     async fn csrf(&self, c: &Client) -> String {

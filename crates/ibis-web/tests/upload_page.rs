@@ -9,7 +9,6 @@ mod html;
 use html::{attr, check_page_in, tags};
 
 use reqwest::multipart::{Form, Part};
-use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 
@@ -17,32 +16,6 @@ use common::Server;
 
 /// What the page tests add to the shared server.
 impl Server {
-    /// A browser signed in through the sign-in form.
-    async fn browser(&self, user: &str) -> Client {
-        let c = Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        let r = c
-            .post(format!("{}/sign-in", self.base))
-            .form(&[("username", user), ("password", "ibis-demo"), ("next", "/")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {user}");
-        c
-    }
-
-    async fn page(&self, c: &Client, path: &str) -> (StatusCode, String) {
-        let r = c
-            .get(format!("{}{}", self.base, path))
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
     async fn upload(
         &self,
         c: &Client,
@@ -139,15 +112,15 @@ async fn spent(s: &Server, did: i64) -> usize {
 async fn upload_form_streamed_report_both_modes_and_csrf() {
     let s = common::start(false).await;
     let (did, aid) = agreement(&s).await;
-    let c = s.browser("provider-ogre").await;
+    let c = s.signed_in("provider-ogre").await;
 
     // The provider page links to the form.
-    let (st, desk) = s.page(&c, "/my-clients").await;
+    let (st, desk) = s.page_get(&c, "/my-clients").await;
     assert_eq!(st, StatusCode::OK);
     assert!(desk.contains("href=\"/my-clients/upload\""), "no link");
 
     // The form.
-    let (st, html) = s.page(&c, "/my-clients/upload").await;
+    let (st, html) = s.page_get(&c, "/my-clients/upload").await;
     assert_eq!(st, StatusCode::OK, "{html}");
     check_page_in("/my-clients/upload", &html, "lv");
     let form = tags(&html, "form")
@@ -306,7 +279,7 @@ async fn upload_form_streamed_report_both_modes_and_csrf() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, html) = s.page(&c, "/my-clients/upload").await;
+    let (_, html) = s.page_get(&c, "/my-clients/upload").await;
     check_page_in("/my-clients/upload (en)", &html, "en");
     assert!(html.contains("import the good lines, report the bad ones"));
     let csv = format!("{header}\ne-1,{aid},2026-13-01,2,5.00,\n");

@@ -121,4 +121,36 @@ impl Server {
         let (s, v, _) = self.call(Method::POST, token, path, Some(body)).await;
         (s, v)
     }
+
+    /// A browser (cookies kept, redirects not followed) signed in as a demo user through the
+    /// sign-in form.
+    pub async fn signed_in(&self, username: &str) -> Client {
+        let c = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = c
+            .post(format!("{}/sign-in", self.base))
+            .form(&[
+                ("username", username),
+                ("password", "ibis-demo"),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {username}");
+        c
+    }
+
+    /// A page fetched by a browser: status and text.
+    pub async fn page_get(&self, c: &Client, path: &str) -> (StatusCode, String) {
+        let r = c
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
 }
