@@ -747,15 +747,11 @@ impl Insert {
             sql.push_str(" OVERRIDING SYSTEM VALUE");
         }
         sql.push_str(" VALUES ");
-        let groups: Vec<String> = (0..self.pending.len())
-            .map(|r| {
-                let ps: Vec<String> = (0..width)
-                    .map(|c| format!("${}", r * width + c + 1))
-                    .collect();
-                format!("({})", ps.join(", "))
-            })
-            .collect();
-        sql.push_str(&groups.join(", "));
+        sql.push_str(&crate::sql::values_list(
+            tx.engine(),
+            self.pending.len(),
+            width,
+        ));
         let mut q = sqlx::query(&sql);
         for (no, values) in &self.pending {
             for (i, v) in values.iter().enumerate() {

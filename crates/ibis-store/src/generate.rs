@@ -48,7 +48,7 @@ use sqlx::Row;
 use time::{Date, PrimitiveDateTime, Time};
 
 use crate::spending::{allocation, budget_line};
-use crate::sql::{date_text, encode, instant_text};
+use crate::sql::{date_text, encode, instant_text, values_list};
 use crate::{audit, Auditor, Engine, Result, Store, StoreError, WriteTx};
 
 /// How to load.
@@ -185,22 +185,7 @@ impl Batch {
                 sql.push_str(" OVERRIDING SYSTEM VALUE");
             }
             sql.push_str(" VALUES ");
-            let mut p = 1;
-            for r in 0..rows {
-                if r > 0 {
-                    sql.push(',');
-                }
-                sql.push('(');
-                for c in 0..n {
-                    if c > 0 {
-                        sql.push(',');
-                    }
-                    sql.push('$');
-                    sql.push_str(&p.to_string());
-                    p += 1;
-                }
-                sql.push(')');
-            }
+            sql.push_str(&values_list(tx.engine(), rows, n));
             let mut q = sqlx::query(&sql);
             for v in chunk {
                 q = match v {

@@ -155,3 +155,50 @@ impl<T> Page<T> {
         }
     }
 }
+
+/// The `VALUES` list of a multi-row INSERT of `rows` rows of `width` columns, with the
+/// placeholders each engine binds fastest: `(?,?),(?,?)` on SQLite, `($1,$2),($3,$4)` on
+/// PostgreSQL.
+///
+/// SQLite resolves a numbered placeholder (`$7`) by a linear search of the statement's
+/// parameter names, and sqlx asks for every parameter's name when binding, so a statement of
+/// *n* numbered parameters costs *n*² to bind (half the CPU of a population load went there).
+/// Plain `?` placeholders have no names and bind in order.
+pub fn values_list(engine: crate::Engine, rows: usize, width: usize) -> String {
+    let mut sql = String::with_capacity(rows * width * 6);
+    let mut p = 1usize;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..width {
+            if c > 0 {
+                sql.push(',');
+            }
+            match engine {
+                crate::Engine::Sqlite => sql.push('?'),
+                crate::Engine::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&p.to_string());
+                }
+            }
+            p += 1;
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+#[cfg(test)]
+mod values_list_tests {
+    use super::values_list;
+    use crate::Engine;
+
+    #[test]
+    fn sqlite_uses_plain_and_postgres_numbered_placeholders() {
+        assert_eq!(values_list(Engine::Sqlite, 2, 2), "(?,?),(?,?)");
+        assert_eq!(values_list(Engine::Postgres, 2, 3), "($1,$2,$3),($4,$5,$6)");
+        assert_eq!(values_list(Engine::Postgres, 1, 1), "($1)");
+    }
+}
