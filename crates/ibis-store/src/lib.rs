@@ -180,6 +180,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_guards: include_str!("../migrations/sqlite/0006_guards.sql"),
         postgres_guards: include_str!("../migrations/postgres/0006_guards.sql"),
     },
+    // Monitoring: claims by person and day of service.
+    Migration {
+        version: 7,
+        schema: include_str!("../migrations/0007_claims_by_person.sql"),
+        sqlite_guards: include_str!("../migrations/sqlite/0007_guards.sql"),
+        postgres_guards: include_str!("../migrations/postgres/0007_guards.sql"),
+    },
 ];
 
 impl Migration {

@@ -51,6 +51,14 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
+/// The fastest and the slowest of the runs.
+fn spread(v: &[Duration]) -> (Duration, Duration) {
+    (
+        v.iter().min().copied().unwrap_or_default(),
+        v.iter().max().copied().unwrap_or_default(),
+    )
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
@@ -195,13 +203,16 @@ pub fn run(args: Args) -> Result<(), String> {
         };
         let mut out = format!(
             "{engine}: {} people, {} visits, {} claims, {} ledger entries; period {} to {}; median of {} runs\n\n\
-             | engine | area | people served | dashboard (ms) | plain SQL aggregates (ms) | ratio |\n| --- | --- | --- | --- | --- | --- |\n",
+             | engine | area | people served | dashboard, ms (min-max) | plain SQL aggregates, ms (min-max) | ratio of medians |\n| --- | --- | --- | --- | --- | --- |\n",
             counts[0], counts[1], counts[2], counts[3], period.from, period.to.map(|t| t.to_string()).unwrap_or_default(), args.runs
         );
         for area in [Area::Municipality(m.clone()), Area::Country] {
             let day = monitoring::as_of(&period, crate::cmd::riga_today());
+            // Interleaved, one of each in turn, so both meet the same state of the machine.
             let mut dash = Vec::new();
+            let mut base = Vec::new();
             let mut served = 0;
+            let mut plain_served = 0;
             for _ in 0..args.runs {
                 let t = Instant::now();
                 let facts = store.monitoring_facts(&area, &period, day).await.map_err(|e| e.to_string())?;
@@ -209,10 +220,6 @@ pub fn run(args: Args) -> Result<(), String> {
                 let d = monitoring::dashboard(&facts, coverage, &period, crate::cmd::riga_today(), Disclosure::AggregatesOnly);
                 dash.push(t.elapsed());
                 served = d.served.people.unwrap_or(0);
-            }
-            let mut base = Vec::new();
-            let mut plain_served = 0;
-            for _ in 0..args.runs {
                 let t = Instant::now();
                 let (_, s) = plain(&store, &area, &period, &day.to_string()).await?;
                 base.push(t.elapsed());
@@ -221,12 +228,18 @@ pub fn run(args: Args) -> Result<(), String> {
             if i64::try_from(served).unwrap_or(-1) != plain_served {
                 return Err(format!("the dashboard counts {served} people served, the plain aggregate {plain_served}"));
             }
+            let (lo_d, hi_d) = spread(&dash);
+            let (lo_b, hi_b) = spread(&base);
             let (d, b) = (median(dash), median(base));
             out.push_str(&format!(
-                "| {engine} | {} | {served} | {} | {} | {:.2} |\n",
+                "| {engine} | {} | {served} | {} ({}-{}) | {} ({}-{}) | {:.2} |\n",
                 area.code(),
                 ms(d),
+                ms(lo_d),
+                ms(hi_d),
                 ms(b),
+                ms(lo_b),
+                ms(hi_b),
                 d.as_secs_f64() / b.as_secs_f64().max(1e-9)
             ));
         }

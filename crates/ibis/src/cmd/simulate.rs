@@ -79,6 +79,7 @@ pub fn run(args: Args) -> Result<(), String> {
     let draft = simulate::load_draft(catalogue, base_files.clone(), draft_files)
         .map_err(|e| format!("--draft: {e}"))?;
 
+    let reading = Instant::now();
     let (current, subjects, aggregates_only) = match &args.db {
         Some(url) => {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -98,6 +99,7 @@ pub fn run(args: Args) -> Result<(), String> {
             )
         }
     };
+    let read = reading.elapsed();
     let changes = simulate::draft_changes(&base, &draft, on);
     let draft_set =
         simulate::apply_changes(&current, &changes, on).map_err(|e| format!("--on: {e}"))?;
@@ -116,6 +118,15 @@ pub fn run(args: Args) -> Result<(), String> {
             plain.as_secs_f64() * 1000.0,
             simulated.as_secs_f64() / plain.as_secs_f64().max(1e-9),
             c == sim.totals.current_monthly_eur && d == sim.totals.draft_monthly_eur
+        );
+        eprintln!(
+            "population {} in {:.1} ms",
+            if args.db.is_some() {
+                "read from the database"
+            } else {
+                "generated"
+            },
+            read.as_secs_f64() * 1000.0
         );
     }
     if aggregates_only {

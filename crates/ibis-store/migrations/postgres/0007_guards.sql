@@ -1,0 +1,2 @@
+-- PostgreSQL: nothing to guard in this migration (an index only).
+SELECT 1;
