@@ -2,10 +2,9 @@
 //! step loads what the core needs, lets the core decide, and lets the store keep it.
 
 use ibis_core::access::Role;
-use ibis_core::agreement::{AgreementContext, AgreementInput};
+use ibis_core::agreement::AgreementInput;
 use ibis_core::claim::{parse_local_datetime, ClaimLineInput, VisitInput};
 use ibis_core::field::FieldError;
-use ibis_core::money::Quantity;
 use ibis_store::spending::{AgreementRow, BudgetBalances, ClaimResult};
 
 use crate::auth::Caller;
@@ -30,7 +29,8 @@ pub async fn create_agreement(
     plan_id: i64,
     input: &AgreementInput,
 ) -> Result<AgreementRow, ApiError> {
-    let (plan, plan_state, _) = state
+    // Out of scope is not found, before anything about the role is said.
+    state
         .store
         .plan_for_agreement(&caller.scope(), plan_id)
         .await?;
@@ -39,62 +39,16 @@ pub async fn create_agreement(
             "only a social worker registers agreements",
         ));
     }
-    if plan_state != "active" && plan_state != "agreed" {
-        return Err(invalid(
-            "plan",
-            format!("agreements are made for an agreed or active plan; this one is {plan_state}"),
-        ));
-    }
-    let (row, _) = state
-        .store
-        .plan(&caller.auditor(), &caller.scope(), plan_id)
-        .await?;
-    let decision = state
-        .store
-        .decision(&caller.auditor(), &caller.scope(), row.decision_id)
-        .await?;
-    let start = input.start_date();
-    let tariff_price = state
-        .policies
-        .policies
-        .iter()
-        .find(|p| p.id == decision.policy_id && p.version == decision.policy_version)
-        .and_then(|p| state.policies.tariffs.get(&p.tariff_table))
-        .and_then(|t| start.and_then(|d| t.price_on(&input.service, None, d).ok()))
-        .map(|e| e.price);
-    let others: Quantity = state
-        .store
-        .agreements_for_line(plan_id, input.plan_line)
-        .await?
-        .iter()
-        .map(|a| a.agreement.quantity_per_month)
-        .sum();
-    let ctx = AgreementContext {
-        plan_period: plan.period,
-        plan_lines: &plan.lines,
-        tariff_price,
-        other_agreements_quantity_per_month: others,
-    };
-    let agreement = input.check(&ctx).map_err(ApiError::invalid)?;
-    let unit = state
-        .policies
-        .catalogue
-        .get(&agreement.service)
-        .map(|t| t.unit)
-        .ok_or_else(|| {
-            invalid(
-                "service",
-                format!("\"{}\" is not in the catalogue", agreement.service),
-            )
-        })?;
+    // The store checks the plan's state and the line (with the other agreements on it) and
+    // keeps the agreement in one transaction under the budget's lock.
     Ok(state
         .store
         .create_agreement(
             &caller.auditor(),
             &caller.scope(),
             plan_id,
-            unit,
-            &agreement,
+            input,
+            &state.policies,
         )
         .await?)
 }
