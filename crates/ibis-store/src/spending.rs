@@ -313,7 +313,37 @@ impl Store {
         Ok(created)
     }
 
-    /// One agreement, if its person is in scope.
+    /// One agreement, if its person is in scope, read and audited (`read` of the `agreement`)
+    /// in one transaction.
+    pub async fn read_agreement(
+        &self,
+        who: &Auditor,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<AgreementRow> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query("SELECT * FROM agreements WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx.tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let a = agreement_row(&row)?;
+        person_in_scope_tx(&mut tx, scope, a.person_id).await?;
+        audit::append(
+            &mut tx,
+            who,
+            "read",
+            "agreement",
+            &id.to_string(),
+            Some(a.person_id),
+            json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    /// One agreement, if its person is in scope, not audited: for checking a claim against it.
     pub async fn agreement(&self, scope: &Scope, id: i64) -> Result<AgreementRow> {
         let row = sqlx::query("SELECT * FROM agreements WHERE id = $1")
             .bind(id)
@@ -777,18 +807,33 @@ impl Store {
         Ok(total)
     }
 
-    /// The balances of a budget decision, derived from its ledger.
-    pub async fn budget_balances(&self, scope: &Scope, decision_id: i64) -> Result<BudgetBalances> {
+    /// The balances of a budget decision, derived from its ledger, read and audited (`read` of
+    /// the `budget`: the balances are part of the person's record) in one transaction.
+    pub async fn budget_balances(
+        &self,
+        who: &Auditor,
+        scope: &Scope,
+        decision_id: i64,
+    ) -> Result<BudgetBalances> {
+        let mut tx = self.begin().await?;
         let row = sqlx::query("SELECT person_id FROM budget_decisions WHERE id = $1")
             .bind(decision_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *tx.tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if !self.person_in_scope(scope, row.try_get(0)?).await? {
-            return Err(StoreError::NotFound);
-        }
-        let mut tx = self.begin().await?;
+        let person_id: i64 = row.try_get(0)?;
+        person_in_scope_tx(&mut tx, scope, person_id).await?;
         let entries = ledger_tx(&mut tx, &budget_line(decision_id)).await?;
+        audit::append(
+            &mut tx,
+            who,
+            "read",
+            "budget",
+            &decision_id.to_string(),
+            Some(person_id),
+            json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(BudgetBalances::of(
             decision_id,

@@ -498,6 +498,76 @@ async fn concurrent_agreements_never_exceed_a_plan_line_on_postgres() {
     concurrent_agreements(true).await;
 }
 
+/// Each read of part of a person's record through the API leaves exactly one audit entry
+/// naming the caller and what was read (the entry is written in the read's own transaction);
+/// a read out of scope is not found and leaves none.
+async fn reads_are_audited_once(postgres: bool) {
+    let s = start(postgres).await;
+    let (person, pid, did, provider_id) = active_plan(&s).await;
+    let (st, a) = agreement(&s, pid, provider_id, "5.00").await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let aid = a["id"].as_i64().unwrap();
+    let sw = s.token("sw-ogre").await;
+    let other = s.token("sw-tukums").await;
+    let trail = || async {
+        s.store
+            .audit_for_person(person, ibis_store::PageRequest::new(Some(1), Some(0)))
+            .await
+            .unwrap()
+    };
+    let reads = [
+        (
+            format!("/api/v1/persons/{person}/assessments"),
+            "assessments",
+            person,
+        ),
+        (
+            format!("/api/v1/persons/{person}/decisions"),
+            "budgets",
+            person,
+        ),
+        (format!("/api/v1/plans/{pid}/versions"), "plan", pid),
+        (format!("/api/v1/plans/{pid}/diff?from=1&to=3"), "plan", pid),
+        (format!("/api/v1/agreements/{aid}"), "agreement", aid),
+        (format!("/api/v1/decisions/{did}/balances"), "budget", did),
+    ];
+    for (path, entity, entity_id) in reads {
+        let before = trail().await.total;
+        let (st, v) = s.get(&other, &path).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{path} out of scope: {v}");
+        assert_eq!(
+            trail().await.total,
+            before,
+            "{path}: nothing read, nothing audited"
+        );
+        let (st, v) = s.get(&sw, &path).await;
+        assert_eq!(st, StatusCode::OK, "{path}: {v}");
+        let after = trail().await;
+        assert_eq!(after.total, before + 1, "{path}: one entry per read");
+        let e = &after.items[0];
+        assert_eq!(
+            (
+                e.actor.as_str(),
+                e.action.as_str(),
+                e.entity.as_str(),
+                e.entity_id.clone()
+            ),
+            ("sw-ogre", "read", entity, entity_id.to_string()),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_read_of_the_record_is_audited_once_on_sqlite() {
+    reads_are_audited_once(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_read_of_the_record_is_audited_once_on_postgres() {
+    reads_are_audited_once(true).await;
+}
+
 async fn post_csv(s: &Server, token: &str, mode: &str, csv: &str) -> (StatusCode, Value) {
     let r = s
         .client
