@@ -43,28 +43,96 @@ pub enum Action {
     ReadAggregates,
     /// Manage users.
     ManageUsers,
+    /// See the records of the cycle (assessments, decisions, plans) of the people in scope.
+    /// Provider staff, analysts and administrators do not.
+    SeeCycle,
+    /// See the worklist of the cycle's next steps.
+    ReadWorklist,
+    /// Record, change and sign assessments.
+    RecordAssessment,
+    /// Decide a budget on a signed assessment.
+    DecideBudget,
+    /// Record a request for review (apstrīdēšana) of a budget decision.
+    RequestReview,
+    /// Decide the outcome of a request for review.
+    DecideReviewRequest,
+    /// Make and change support plans with the person.
+    WritePlan,
+    /// Sign a plan (the person, or a social worker recording a signed paper).
+    SignPlan,
+    /// Move a plan to another state (activate, start a review, close).
+    MovePlan,
+    /// Record goal attainment at a plan's review.
+    ReviewGoals,
+    /// Register an agreement with a provider for a plan line.
+    RegisterAgreement,
+    /// Check a visit in or out (provider staff).
+    RecordVisit,
+    /// Confirm or dispute a visit (the person, or a social worker).
+    ConfirmVisit,
+    /// Send claims (one line or a file) for the provider's agreements.
+    SendClaims,
+    /// Claim the reimbursement of an agreement paid directly to the person.
+    ClaimDirectPayment,
+    /// See claims with anomalies and approve or refuse those held for review.
+    ReviewClaims,
+    /// Close a budget's period.
+    CloseBudget,
+    /// See payment runs.
+    ReadPaymentRuns,
+    /// Review a payment run prepared by someone else.
+    ReviewPaymentRun,
+    /// Prepare, release, cancel and reopen payment runs.
+    ManagePaymentRuns,
+    /// See one's own budget, plan, visits and documents (the person and who speaks for them).
+    SeeOwnBudget,
+    /// See the provider's own clients with their agreements and visits (provider staff).
+    SeeProviderClients,
+}
+
+impl Action {
+    /// The roles that may take the action at all (the scope then limits which records).
+    pub const fn roles(self) -> &'static [Role] {
+        use Action::*;
+        use Role::*;
+        match self {
+            ReadPerson => &[Person, SocialWorker, Assessor, Broker, Approver, Provider],
+            ListPersons => &[SocialWorker, Assessor, Broker, Approver, Provider, Person],
+            WritePerson => &[SocialWorker],
+            WriteProvider => &[Admin, Provider],
+            ReadAudit => &[Person, SocialWorker, Approver, Admin],
+            ReadAggregates => &[SocialWorker, Approver, Analyst, Admin],
+            ManageUsers => &[Admin],
+            SeeCycle => &[Person, SocialWorker, Assessor, Broker, Approver],
+            ReadWorklist => &[SocialWorker, Approver, Assessor, Broker],
+            RecordAssessment => &[Assessor, SocialWorker],
+            DecideBudget => &[Approver],
+            RequestReview => &[SocialWorker, Approver, Person, Broker],
+            DecideReviewRequest => &[Approver],
+            WritePlan => &[SocialWorker, Broker],
+            SignPlan => &[Person, SocialWorker],
+            MovePlan => &[SocialWorker, Approver],
+            ReviewGoals => &[SocialWorker, Assessor, Broker],
+            RegisterAgreement => &[SocialWorker],
+            RecordVisit => &[Provider],
+            ConfirmVisit => &[Person, SocialWorker],
+            SendClaims => &[Provider],
+            ClaimDirectPayment => &[SocialWorker],
+            ReviewClaims => &[SocialWorker, Approver],
+            CloseBudget => &[Approver],
+            ReadPaymentRuns => &[Approver, SocialWorker],
+            ReviewPaymentRun => &[Approver, SocialWorker],
+            ManagePaymentRuns => &[Approver],
+            SeeOwnBudget => &[Person],
+            SeeProviderClients => &[Provider],
+        }
+    }
 }
 
 impl Role {
     /// Whether the role may take the action at all (the scope then limits which records).
     pub fn may(self, action: Action) -> bool {
-        use Action::*;
-        use Role::*;
-        match action {
-            ReadPerson => matches!(
-                self,
-                Person | SocialWorker | Assessor | Broker | Approver | Provider
-            ),
-            ListPersons => matches!(
-                self,
-                SocialWorker | Assessor | Broker | Approver | Provider | Person
-            ),
-            WritePerson => matches!(self, SocialWorker),
-            WriteProvider => matches!(self, Admin | Provider),
-            ReadAudit => matches!(self, Person | SocialWorker | Approver | Admin),
-            ReadAggregates => matches!(self, SocialWorker | Approver | Analyst | Admin),
-            ManageUsers => matches!(self, Admin),
-        }
+        action.roles().contains(&self)
     }
 
     /// The scope a role's records are limited to, given the user's attachments.
@@ -182,6 +250,28 @@ mod tests {
         }
         assert!(!link_fits(Role::Person, "neighbour"));
         assert!(!link_fits(Role::Broker, "neighbour"));
+    }
+
+    #[test]
+    fn the_cycle_and_spending_rules() {
+        let who =
+            |a: Action| -> Vec<Role> { Role::ALL.iter().copied().filter(|r| r.may(a)).collect() };
+        assert_eq!(who(Action::DecideBudget), [Role::Approver]);
+        assert_eq!(who(Action::RegisterAgreement), [Role::SocialWorker]);
+        assert_eq!(who(Action::SendClaims), [Role::Provider]);
+        assert_eq!(who(Action::WritePlan), [Role::SocialWorker, Role::Broker]);
+        // Brokers support the person but never approve or pay their budget.
+        for a in [
+            Action::DecideBudget,
+            Action::ManagePaymentRuns,
+            Action::CloseBudget,
+        ] {
+            assert!(!Role::Broker.may(a), "{a:?}");
+        }
+        // Whoever may see a cycle record may not be an analyst or administrator.
+        for r in [Role::Analyst, Role::Admin, Role::Provider] {
+            assert!(!r.may(Action::SeeCycle), "{r}");
+        }
     }
 
     #[test]

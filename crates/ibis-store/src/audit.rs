@@ -257,33 +257,3 @@ impl Store {
         }
     }
 }
-
-impl Store {
-    /// Records a read of part of a person's record (their list of assessments, a plan's
-    /// versions, an agreement) that is read outside an audited transaction: refuses with
-    /// `NotFound` when the person is out of scope, and otherwise appends the `read` entry and
-    /// commits it before the caller answers with the data.
-    pub async fn record_read(
-        &self,
-        who: &Auditor,
-        scope: &ibis_core::access::Scope,
-        entity: &str,
-        entity_id: i64,
-        person_id: i64,
-    ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        crate::registry::person_in_scope_tx(&mut tx, scope, person_id).await?;
-        append(
-            &mut tx,
-            who,
-            "read",
-            entity,
-            &entity_id.to_string(),
-            Some(person_id),
-            serde_json::json!({}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}

@@ -295,6 +295,35 @@ async fn load_plan(tx: &mut WriteTx, scope: &Scope, id: i64) -> Result<(PlanRow,
     ))
 }
 
+/// A person's assessments, newest first (`$1` is the person).
+const ASSESSMENTS_OF: &str =
+    "SELECT * FROM assessments WHERE person_id = $1 ORDER BY assessed_on DESC, id DESC";
+
+/// A person's decisions, newest first (`$1` is the person).
+const DECISIONS_OF: &str =
+    "SELECT * FROM budget_decisions WHERE person_id = $1 ORDER BY period_from DESC, id DESC";
+
+/// Every version of a plan, oldest first.
+async fn versions_tx(tx: &mut WriteTx, plan_id: i64) -> Result<Vec<PlanVersionRow>> {
+    sqlx::query("SELECT * FROM plan_versions WHERE plan_id = $1 ORDER BY version")
+        .bind(plan_id)
+        .fetch_all(&mut *tx.tx)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(PlanVersionRow {
+                version: int(r, "version")?,
+                state: text(r, "state")?,
+                plan: decode(&text(r, "data")?)?,
+                monthly_cost_eur: Money::from_cents(int(r, "monthly_cost_cents")?).to_string(),
+                changed_by: text(r, "changed_by")?,
+                changed_at: text(r, "changed_at")?,
+                note: text(r, "note")?,
+            })
+        })
+        .collect()
+}
+
 /// Keeps a new version of a plan and makes it current.
 #[allow(clippy::too_many_arguments)]
 async fn append_version(
@@ -488,19 +517,34 @@ impl Store {
         Ok((a, p))
     }
 
-    /// A person's assessments, newest first.
+    /// A person's assessments, newest first, read and audited (`read` of `assessments`) in one
+    /// transaction.
+    pub async fn read_assessments_of(
+        &self,
+        who: &Auditor,
+        scope: &Scope,
+        person_id: i64,
+    ) -> Result<Vec<AssessmentRow>> {
+        self.person_rows_audited(
+            who,
+            scope,
+            person_id,
+            "assessments",
+            ASSESSMENTS_OF,
+            assessment_row,
+        )
+        .await
+    }
+
+    /// A person's assessments, newest first, not audited: for a page that shows them as part
+    /// of the person's record, whose read it audits itself.
     pub async fn assessments_of(
         &self,
         scope: &Scope,
         person_id: i64,
     ) -> Result<Vec<AssessmentRow>> {
-        self.person_rows(
-            scope,
-            person_id,
-            "SELECT * FROM assessments WHERE person_id = $1 ORDER BY assessed_on DESC, id DESC",
-            assessment_row,
-        )
-        .await
+        self.person_rows(scope, person_id, ASSESSMENTS_OF, assessment_row)
+            .await
     }
 
     /// The users who broker or support a person (they may not approve the person's budget).
@@ -623,9 +667,23 @@ impl Store {
         Ok(d)
     }
 
-    /// A person's decisions, newest first (without their requests for review).
+    /// A person's decisions, newest first (without their requests for review), read and
+    /// audited (`read` of `budgets`) in one transaction.
+    pub async fn read_decisions_of(
+        &self,
+        who: &Auditor,
+        scope: &Scope,
+        person_id: i64,
+    ) -> Result<Vec<DecisionRow>> {
+        self.person_rows_audited(who, scope, person_id, "budgets", DECISIONS_OF, decision_row)
+            .await
+    }
+
+    /// A person's decisions, newest first (without their requests for review), not audited:
+    /// for a page that shows them as part of the person's record, whose read it audits itself.
     pub async fn decisions_of(&self, scope: &Scope, person_id: i64) -> Result<Vec<DecisionRow>> {
-        self.person_rows(scope, person_id, "SELECT * FROM budget_decisions WHERE person_id = $1 ORDER BY period_from DESC, id DESC", decision_row).await
+        self.person_rows(scope, person_id, DECISIONS_OF, decision_row)
+            .await
     }
 
     /// The decision in force for a person on a day: the latest decided whose period holds the
@@ -958,28 +1016,39 @@ impl Store {
         Ok((p, person))
     }
 
-    /// Every version of a plan, oldest first.
+    /// Every version of a plan, oldest first, read and audited (the same `read`
+    /// of the `plan` as [`Store::plan`]) in one transaction.
+    pub async fn read_plan_versions(
+        &self,
+        who: &Auditor,
+        scope: &Scope,
+        plan_id: i64,
+    ) -> Result<Vec<PlanVersionRow>> {
+        let mut tx = self.begin().await?;
+        let (_, person) = load_plan(&mut tx, scope, plan_id).await?;
+        let versions = versions_tx(&mut tx, plan_id).await?;
+        audit::append(
+            &mut tx,
+            who,
+            "read",
+            "plan",
+            &plan_id.to_string(),
+            Some(person.id),
+            json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(versions)
+    }
+
+    /// Every version of a plan, oldest first, not audited: for a page that shows them beside
+    /// the plan, whose read it audits with [`Store::plan`].
     pub async fn plan_versions(&self, scope: &Scope, plan_id: i64) -> Result<Vec<PlanVersionRow>> {
         let mut tx = self.begin().await?;
         load_plan(&mut tx, scope, plan_id).await?;
-        let rows = sqlx::query("SELECT * FROM plan_versions WHERE plan_id = $1 ORDER BY version")
-            .bind(plan_id)
-            .fetch_all(&mut *tx.tx)
-            .await?;
+        let versions = versions_tx(&mut tx, plan_id).await?;
         tx.commit().await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PlanVersionRow {
-                    version: int(r, "version")?,
-                    state: text(r, "state")?,
-                    plan: decode(&text(r, "data")?)?,
-                    monthly_cost_eur: Money::from_cents(int(r, "monthly_cost_cents")?).to_string(),
-                    changed_by: text(r, "changed_by")?,
-                    changed_at: text(r, "changed_at")?,
-                    note: text(r, "note")?,
-                })
-            })
-            .collect()
+        Ok(versions)
     }
 
     /// A person's plans, newest first.

@@ -625,6 +625,41 @@ impl Store {
             .collect()
     }
 
+    /// [`Store::person_rows`] as an audited read of part of the person's record: in one
+    /// transaction the person's scope is checked (`NotFound` outside it), the rows are read and
+    /// the `read` entry for `entity` (with the person's id as its id) is appended.
+    pub(crate) async fn person_rows_audited<T>(
+        &self,
+        who: &Auditor,
+        scope: &Scope,
+        person_id: i64,
+        entity: &str,
+        sql: &str,
+        map: fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut tx = self.begin().await?;
+        person_in_scope_tx(&mut tx, scope, person_id).await?;
+        let rows = sqlx::query(sql)
+            .bind(person_id)
+            .fetch_all(&mut *tx.tx)
+            .await?
+            .iter()
+            .map(map)
+            .collect::<Result<Vec<T>>>()?;
+        audit::append(
+            &mut tx,
+            who,
+            "read",
+            entity,
+            &person_id.to_string(),
+            Some(person_id),
+            json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+
     /// Whether a person is in scope (without reading or auditing the record).
     pub async fn person_in_scope(&self, scope: &Scope, id: i64) -> Result<bool> {
         let sql = format!(

@@ -6,7 +6,7 @@
 //! decided one after the other and can never overspend it.
 
 use ibis_core::access::Scope;
-use ibis_core::agreement::Agreement;
+use ibis_core::agreement::{Agreement, AgreementContext, AgreementInput};
 use ibis_core::catalogue::Unit;
 use ibis_core::claim::{
     decide, AgreementTerms, CapUse, ClaimContext, ClaimLine, ClaimOutcome, EarlierClaim, Visit,
@@ -196,17 +196,23 @@ fn month_of(d: time::Date) -> Period {
 }
 
 impl Store {
-    /// Registers an agreement checked by the core for a plan line.
+    /// Registers an agreement for a plan line in one transaction under the lock of the plan's
+    /// budget line (PostgreSQL: the advisory lock claims take; SQLite: the single writer): the
+    /// plan must be agreed or active, the other agreements on the line are added up, the core
+    /// checks the input against the plan ([`AgreementInput::check`]), and the agreement is
+    /// kept with its audit record. Two agreements made at once are checked one after the
+    /// other, so together they never exceed the line. The tariff price comes from the policy
+    /// the plan's budget was decided under, the unit from the catalogue.
     pub async fn create_agreement(
         &self,
         who: &Auditor,
         scope: &Scope,
         plan_id: i64,
-        unit: Unit,
-        a: &Agreement,
+        input: &AgreementInput,
+        policies: &PolicySet,
     ) -> Result<AgreementRow> {
         let mut tx = self.begin().await?;
-        let row = sqlx::query("SELECT person_id, decision_id, state FROM plans WHERE id = $1")
+        let row = sqlx::query("SELECT person_id, decision_id FROM plans WHERE id = $1")
             .bind(plan_id)
             .fetch_optional(&mut *tx.tx)
             .await?
@@ -214,6 +220,70 @@ impl Store {
         let person_id: i64 = row.try_get(0)?;
         let decision_id: i64 = row.try_get(1)?;
         person_in_scope_tx(&mut tx, scope, person_id).await?;
+        lock_budget(&mut tx, decision_id).await?;
+        let plan = sqlx::query("SELECT p.state, v.data FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.version WHERE p.id = $1")
+            .bind(plan_id)
+            .fetch_one(&mut *tx.tx)
+            .await?;
+        let plan_state = text(&plan, "state")?;
+        if plan_state != "active" && plan_state != "agreed" {
+            return Err(StoreError::invalid(
+                "plan",
+                format!(
+                    "agreements are made for an agreed or active plan; this one is {plan_state}"
+                ),
+            ));
+        }
+        let plan: Plan = decode(&text(&plan, "data")?)?;
+        let decision =
+            sqlx::query("SELECT policy_id, policy_version FROM budget_decisions WHERE id = $1")
+                .bind(decision_id)
+                .fetch_one(&mut *tx.tx)
+                .await?;
+        let (pid, pver) = (
+            text(&decision, "policy_id")?,
+            text(&decision, "policy_version")?,
+        );
+        let tariff_price = policies
+            .policies
+            .iter()
+            .find(|p| p.id == pid && p.version == pver)
+            .and_then(|p| policies.tariffs.get(&p.tariff_table))
+            .and_then(|t| {
+                input
+                    .start_date()
+                    .and_then(|d| t.price_on(&input.service, None, d).ok())
+            })
+            .map(|e| e.price);
+        // Read under the lock: an agreement committed by anyone before us is counted.
+        let mut others = Quantity::ZERO;
+        for r in sqlx::query(
+            "SELECT * FROM agreements WHERE plan_id = $1 AND plan_line = $2 ORDER BY id",
+        )
+        .bind(plan_id)
+        .bind(input.plan_line as i64)
+        .fetch_all(&mut *tx.tx)
+        .await?
+        {
+            others = others + agreement_row(&r)?.agreement.quantity_per_month;
+        }
+        let ctx = AgreementContext {
+            plan_period: plan.period,
+            plan_lines: &plan.lines,
+            tariff_price,
+            other_agreements_quantity_per_month: others,
+        };
+        let a = input.check(&ctx).map_err(StoreError::Invalid)?;
+        let unit = policies
+            .catalogue
+            .get(&a.service)
+            .map(|t| t.unit)
+            .ok_or_else(|| {
+                StoreError::invalid(
+                    "service",
+                    format!("\"{}\" is not in the catalogue", a.service),
+                )
+            })?;
         let row = sqlx::query(
             "INSERT INTO agreements (person_id, plan_id, decision_id, plan_line, provider_id, service, unit, period_from, period_to, data, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *",
@@ -227,7 +297,7 @@ impl Store {
         .bind(unit.code())
         .bind(date_text(a.period.from))
         .bind(a.period.to.map(date_text).unwrap_or_default())
-        .bind(encode(a)?)
+        .bind(encode(&a)?)
         .bind(&who.actor)
         .bind(now_text())
         .fetch_one(&mut *tx.tx)
@@ -243,23 +313,37 @@ impl Store {
         Ok(created)
     }
 
-    /// The agreements already made for a plan line.
-    pub async fn agreements_for_line(
+    /// One agreement, if its person is in scope, read and audited (`read` of the `agreement`)
+    /// in one transaction.
+    pub async fn read_agreement(
         &self,
-        plan_id: i64,
-        plan_line: usize,
-    ) -> Result<Vec<AgreementRow>> {
-        sqlx::query("SELECT * FROM agreements WHERE plan_id = $1 AND plan_line = $2 ORDER BY id")
-            .bind(plan_id)
-            .bind(plan_line as i64)
-            .fetch_all(self.pool())
+        who: &Auditor,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<AgreementRow> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query("SELECT * FROM agreements WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx.tx)
             .await?
-            .iter()
-            .map(agreement_row)
-            .collect()
+            .ok_or(StoreError::NotFound)?;
+        let a = agreement_row(&row)?;
+        person_in_scope_tx(&mut tx, scope, a.person_id).await?;
+        audit::append(
+            &mut tx,
+            who,
+            "read",
+            "agreement",
+            &id.to_string(),
+            Some(a.person_id),
+            json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(a)
     }
 
-    /// One agreement, if its person is in scope.
+    /// One agreement, if its person is in scope, not audited: for checking a claim against it.
     pub async fn agreement(&self, scope: &Scope, id: i64) -> Result<AgreementRow> {
         let row = sqlx::query("SELECT * FROM agreements WHERE id = $1")
             .bind(id)
@@ -723,18 +807,33 @@ impl Store {
         Ok(total)
     }
 
-    /// The balances of a budget decision, derived from its ledger.
-    pub async fn budget_balances(&self, scope: &Scope, decision_id: i64) -> Result<BudgetBalances> {
+    /// The balances of a budget decision, derived from its ledger, read and audited (`read` of
+    /// the `budget`: the balances are part of the person's record) in one transaction.
+    pub async fn budget_balances(
+        &self,
+        who: &Auditor,
+        scope: &Scope,
+        decision_id: i64,
+    ) -> Result<BudgetBalances> {
+        let mut tx = self.begin().await?;
         let row = sqlx::query("SELECT person_id FROM budget_decisions WHERE id = $1")
             .bind(decision_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *tx.tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if !self.person_in_scope(scope, row.try_get(0)?).await? {
-            return Err(StoreError::NotFound);
-        }
-        let mut tx = self.begin().await?;
+        let person_id: i64 = row.try_get(0)?;
+        person_in_scope_tx(&mut tx, scope, person_id).await?;
         let entries = ledger_tx(&mut tx, &budget_line(decision_id)).await?;
+        audit::append(
+            &mut tx,
+            who,
+            "read",
+            "budget",
+            &decision_id.to_string(),
+            Some(person_id),
+            json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(BudgetBalances::of(
             decision_id,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use ibis_core::access::Role;
+use ibis_core::access::{Action, Role};
 use ibis_core::assessment::AssessmentInput;
 use ibis_core::budget::ExplainedBudget;
 use ibis_core::decision::{
@@ -27,8 +27,10 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::AppState;
 
-fn require_role(caller: &Caller, roles: &[Role], what: &str) -> Result<(), ApiError> {
-    if roles.contains(&caller.user.role) {
+/// 403 unless the caller's role may take the action (the rule is in [`ibis_core::access`]);
+/// `what` says what was refused.
+pub(crate) fn require_to(caller: &Caller, action: Action, what: &str) -> Result<(), ApiError> {
+    if caller.user.role.may(action) {
         Ok(())
     } else {
         Err(ApiError::forbidden(format!(
@@ -38,12 +40,12 @@ fn require_role(caller: &Caller, roles: &[Role], what: &str) -> Result<(), ApiEr
     }
 }
 
-/// 404 unless the person is in scope; then 403 unless the role is one of `roles`.
+/// 404 unless the person is in scope; then 403 unless the role may take the action.
 async fn person_for(
     state: &AppState,
     caller: &Caller,
     person_id: i64,
-    roles: &[Role],
+    action: Action,
     what: &str,
 ) -> Result<(), ApiError> {
     if !state
@@ -53,13 +55,13 @@ async fn person_for(
     {
         return Err(ApiError::not_found());
     }
-    require_role(caller, roles, what)
+    require_to(caller, action, what)
 }
 
-/// Roles that record assessments.
-pub const ASSESSORS: &[Role] = &[Role::Assessor, Role::SocialWorker];
-/// Roles that build and change plans with the person.
-pub const PLANNERS: &[Role] = &[Role::SocialWorker, Role::Broker];
+/// Roles that record assessments ([`Action::RecordAssessment`]).
+pub const ASSESSORS: &[Role] = Action::RecordAssessment.roles();
+/// Roles that build and change plans with the person ([`Action::WritePlan`]).
+pub const PLANNERS: &[Role] = Action::WritePlan.roles();
 
 fn birth_of(p: &Person) -> Result<time::Date, ApiError> {
     parse_date(&p.birth_date).map_err(|m| ApiError::invalid(vec![FieldError::new("birth_date", m)]))
@@ -72,7 +74,14 @@ pub async fn record_assessment(
     person_id: i64,
     input: &AssessmentInput,
 ) -> Result<AssessmentRow, ApiError> {
-    person_for(state, caller, person_id, ASSESSORS, "record assessments").await?;
+    person_for(
+        state,
+        caller,
+        person_id,
+        Action::RecordAssessment,
+        "record assessments",
+    )
+    .await?;
     let person = state
         .store
         .person(&caller.auditor(), &caller.scope(), person_id)
@@ -97,7 +106,7 @@ pub async fn revise_assessment(
         .store
         .assessment(&caller.auditor(), &caller.scope(), id)
         .await?;
-    require_role(caller, ASSESSORS, "record assessments")?;
+    require_to(caller, Action::RecordAssessment, "record assessments")?;
     let a = input
         .check(birth_of(&person)?, crate::today())
         .map_err(ApiError::invalid)?;
@@ -117,7 +126,7 @@ pub async fn sign_assessment(
         .store
         .assessment(&caller.auditor(), &caller.scope(), id)
         .await?;
-    require_role(caller, ASSESSORS, "sign assessments")?;
+    require_to(caller, Action::RecordAssessment, "sign assessments")?;
     Ok(state
         .store
         .sign_assessment(&caller.auditor(), &caller.scope(), id)
@@ -155,7 +164,7 @@ pub async fn decide(
     let from = parse_date(&input.period_from)
         .map_err(|m| ApiError::invalid(vec![FieldError::new("period_from", m)]))?;
     let (a, person, budget) = propose(state, caller, assessment_id, from).await?;
-    require_role(caller, &[Role::Approver], "decide budgets")?;
+    require_to(caller, Action::DecideBudget, "decide budgets")?;
     may_approve(caller.user.id, &state.store.brokers_of(person.id).await?)
         .map_err(|e| ApiError::invalid(vec![e]))?;
     if a.status != "signed" {
@@ -203,16 +212,7 @@ pub async fn request_review(
         .store
         .decision(&caller.auditor(), &caller.scope(), decision_id)
         .await?;
-    require_role(
-        caller,
-        &[
-            Role::SocialWorker,
-            Role::Approver,
-            Role::Person,
-            Role::Broker,
-        ],
-        "record requests for review",
-    )?;
+    require_to(caller, Action::RequestReview, "record requests for review")?;
     Ok(state
         .store
         .request_review(
@@ -234,7 +234,11 @@ pub async fn review_outcome(
     outcome: &str,
     note: &str,
 ) -> Result<(), ApiError> {
-    require_role(caller, &[Role::Approver], "decide requests for review")?;
+    require_to(
+        caller,
+        Action::DecideReviewRequest,
+        "decide requests for review",
+    )?;
     let mut errors = Vec::new();
     let outcome =
         ibis_core::registry::coded::<ReviewRequestOutcome>("outcome", outcome, &mut errors);
@@ -382,7 +386,7 @@ pub async fn create_plan(
         .store
         .decision(&caller.auditor(), &caller.scope(), decision_id)
         .await?;
-    require_role(caller, PLANNERS, "make plans")?;
+    require_to(caller, Action::WritePlan, "make plans")?;
     let person = state
         .store
         .person(&caller.auditor(), &caller.scope(), decision.person_id)
@@ -415,7 +419,7 @@ pub async fn revise_plan(
         .store
         .plan(&caller.auditor(), &caller.scope(), plan_id)
         .await?;
-    require_role(caller, PLANNERS, "change plans")?;
+    require_to(caller, Action::WritePlan, "change plans")?;
     let decision = state
         .store
         .decision(&caller.auditor(), &caller.scope(), current.decision_id)
@@ -449,7 +453,7 @@ pub async fn sign_plan(
         .store
         .plan(&caller.auditor(), &caller.scope(), plan_id)
         .await?;
-    require_role(caller, &[Role::Person, Role::SocialWorker], "sign plans")?;
+    require_to(caller, Action::SignPlan, "sign plans")?;
     let sig = input.check(crate::today()).map_err(ApiError::invalid)?;
     let name = sig.signer_name.clone();
     Ok(state
@@ -508,11 +512,7 @@ pub async fn move_plan(
         .store
         .plan(&caller.auditor(), &caller.scope(), plan_id)
         .await?;
-    require_role(
-        caller,
-        &[Role::SocialWorker, Role::Approver],
-        "change a plan's state",
-    )?;
+    require_to(caller, Action::MovePlan, "change a plan's state")?;
     Ok(state
         .store
         .move_plan(&caller.auditor(), &caller.scope(), plan_id, to, None, |p| {
@@ -536,11 +536,7 @@ pub async fn review_goals(
         .store
         .plan(&caller.auditor(), &caller.scope(), plan_id)
         .await?;
-    require_role(
-        caller,
-        &[Role::SocialWorker, Role::Assessor, Role::Broker],
-        "review goals",
-    )?;
+    require_to(caller, Action::ReviewGoals, "review goals")?;
     let reviews = check_goal_reviews(inputs, p.plan.goals.len()).map_err(ApiError::invalid)?;
     Ok(state
         .store
@@ -576,16 +572,7 @@ pub async fn worklist_of(
     caller: &Caller,
     today: time::Date,
 ) -> Result<Vec<WorklistRow>, ApiError> {
-    require_role(
-        caller,
-        &[
-            Role::SocialWorker,
-            Role::Approver,
-            Role::Assessor,
-            Role::Broker,
-        ],
-        "see a worklist",
-    )?;
+    require_to(caller, Action::ReadWorklist, "see a worklist")?;
     let facts = state.store.case_facts(&caller.scope()).await?;
     let names: BTreeMap<i64, String> = facts
         .iter()

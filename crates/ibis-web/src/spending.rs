@@ -1,14 +1,14 @@
 //! Spending as the API and the pages run it: agreements, visits, claims and balances. Each
 //! step loads what the core needs, lets the core decide, and lets the store keep it.
 
-use ibis_core::access::Role;
-use ibis_core::agreement::{AgreementContext, AgreementInput};
+use ibis_core::access::Action;
+use ibis_core::agreement::AgreementInput;
 use ibis_core::claim::{parse_local_datetime, ClaimLineInput, VisitInput};
 use ibis_core::field::FieldError;
-use ibis_core::money::Quantity;
 use ibis_store::spending::{AgreementRow, BudgetBalances, ClaimResult};
 
 use crate::auth::Caller;
+use crate::cycle::require_to;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -30,71 +30,26 @@ pub async fn create_agreement(
     plan_id: i64,
     input: &AgreementInput,
 ) -> Result<AgreementRow, ApiError> {
-    let (plan, plan_state, _) = state
+    // Out of scope is not found, before anything about the role is said.
+    state
         .store
         .plan_for_agreement(&caller.scope(), plan_id)
         .await?;
-    if caller.user.role != Role::SocialWorker {
-        return Err(ApiError::forbidden(
-            "only a social worker registers agreements",
-        ));
-    }
-    if plan_state != "active" && plan_state != "agreed" {
-        return Err(invalid(
-            "plan",
-            format!("agreements are made for an agreed or active plan; this one is {plan_state}"),
-        ));
-    }
-    let (row, _) = state
-        .store
-        .plan(&caller.auditor(), &caller.scope(), plan_id)
-        .await?;
-    let decision = state
-        .store
-        .decision(&caller.auditor(), &caller.scope(), row.decision_id)
-        .await?;
-    let start = input.start_date();
-    let tariff_price = state
-        .policies
-        .policies
-        .iter()
-        .find(|p| p.id == decision.policy_id && p.version == decision.policy_version)
-        .and_then(|p| state.policies.tariffs.get(&p.tariff_table))
-        .and_then(|t| start.and_then(|d| t.price_on(&input.service, None, d).ok()))
-        .map(|e| e.price);
-    let others: Quantity = state
-        .store
-        .agreements_for_line(plan_id, input.plan_line)
-        .await?
-        .iter()
-        .map(|a| a.agreement.quantity_per_month)
-        .sum();
-    let ctx = AgreementContext {
-        plan_period: plan.period,
-        plan_lines: &plan.lines,
-        tariff_price,
-        other_agreements_quantity_per_month: others,
-    };
-    let agreement = input.check(&ctx).map_err(ApiError::invalid)?;
-    let unit = state
-        .policies
-        .catalogue
-        .get(&agreement.service)
-        .map(|t| t.unit)
-        .ok_or_else(|| {
-            invalid(
-                "service",
-                format!("\"{}\" is not in the catalogue", agreement.service),
-            )
-        })?;
+    require_to(
+        caller,
+        Action::RegisterAgreement,
+        "register agreements (a social worker does)",
+    )?;
+    // The store checks the plan's state and the line (with the other agreements on it) and
+    // keeps the agreement in one transaction under the budget's lock.
     Ok(state
         .store
         .create_agreement(
             &caller.auditor(),
             &caller.scope(),
             plan_id,
-            unit,
-            &agreement,
+            input,
+            &state.policies,
         )
         .await?)
 }
@@ -106,9 +61,11 @@ pub async fn check_in(
     caller: &Caller,
     input: &VisitInput,
 ) -> Result<ibis_core::claim::Visit, ApiError> {
-    if caller.user.role != Role::Provider {
-        return Err(ApiError::forbidden("only provider staff check visits in"));
-    }
+    require_to(
+        caller,
+        Action::RecordVisit,
+        "check visits in (provider staff do)",
+    )?;
     if caller.user.provider_id != Some(input.provider_id) {
         return Err(invalid(
             "provider_id",
@@ -133,18 +90,18 @@ pub async fn visit_action(
     let v = state.store.visit(&caller.scope(), visit_id).await?;
     let changed = match action {
         "check-out" => {
-            if caller.user.role != Role::Provider {
-                return Err(ApiError::forbidden("only provider staff check visits out"));
-            }
+            require_to(
+                caller,
+                Action::RecordVisit,
+                "check visits out (provider staff do)",
+            )?;
             let end =
                 parse_local_datetime(value.unwrap_or_default()).map_err(|m| invalid("end", m))?;
             v.check_out(end, riga_now())
                 .map_err(|m| invalid("end", m))?
         }
         "confirm" | "dispute" => {
-            if !matches!(caller.user.role, Role::Person | Role::SocialWorker) {
-                return Err(ApiError::forbidden("the person, their representative or a social worker confirms or disputes a visit"));
-            }
+            require_to(caller, Action::ConfirmVisit, "confirm or dispute a visit (the person, their representative or a social worker does)")?;
             if action == "confirm" {
                 v.confirm().map_err(|m| invalid("visit", m))?
             } else {
@@ -173,9 +130,10 @@ pub async fn claim(
     caller: &Caller,
     input: &ClaimLineInput,
 ) -> Result<ClaimResult, ApiError> {
-    let provider_id = match (caller.user.role, caller.user.provider_id) {
-        (Role::Provider, Some(p)) => p,
-        (Role::SocialWorker, _) => {
+    let role = caller.user.role;
+    let provider_id = match caller.user.provider_id {
+        Some(p) if role.may(Action::SendClaims) => p,
+        _ if role.may(Action::ClaimDirectPayment) => {
             let a = state
                 .store
                 .agreement(&caller.scope(), input.agreement_id)
@@ -206,16 +164,11 @@ pub async fn balances(
     caller: &Caller,
     decision_id: i64,
 ) -> Result<BudgetBalances, ApiError> {
-    let balances = state
+    // The balances are part of the person's record: the store audits the read with it.
+    Ok(state
         .store
-        .budget_balances(&caller.scope(), decision_id)
-        .await?;
-    // The balances are part of the person's record: the read of the decision is audited.
-    state
-        .store
-        .decision(&caller.auditor(), &caller.scope(), decision_id)
-        .await?;
-    Ok(balances)
+        .budget_balances(&caller.auditor(), &caller.scope(), decision_id)
+        .await?)
 }
 
 /// Prepares a payment run of everything payable for the approver's municipality.
@@ -226,7 +179,7 @@ pub async fn prepare_run(
     debtor_iban: &str,
     execution_date: &str,
 ) -> Result<ibis_store::payments::RunRow, ApiError> {
-    let municipality = municipal(caller, &[Role::Approver], "prepare payment runs")?;
+    let municipality = municipal(caller, Action::ManagePaymentRuns, "prepare payment runs")?;
     let mut errors = Vec::new();
     let name = ibis_core::registry::required_text("debtor_name", debtor_name, 70, &mut errors);
     let date = ibis_core::registry::date_field("execution_date", execution_date, &mut errors);
@@ -251,11 +204,11 @@ pub async fn move_run(
     action: &str,
 ) -> Result<ibis_store::payments::RunRow, ApiError> {
     use ibis_core::sepa::RunState;
-    let (to, roles): (RunState, &[Role]) = match action {
-        "review" => (RunState::Reviewed, &[Role::Approver, Role::SocialWorker]),
-        "release" => (RunState::Released, &[Role::Approver]),
-        "cancel" => (RunState::Cancelled, &[Role::Approver]),
-        "reopen" => (RunState::Draft, &[Role::Approver]),
+    let (to, may) = match action {
+        "review" => (RunState::Reviewed, Action::ReviewPaymentRun),
+        "release" => (RunState::Released, Action::ManagePaymentRuns),
+        "cancel" => (RunState::Cancelled, Action::ManagePaymentRuns),
+        "reopen" => (RunState::Draft, Action::ManagePaymentRuns),
         other => {
             return Err(invalid(
                 "action",
@@ -263,7 +216,7 @@ pub async fn move_run(
             ))
         }
     };
-    let municipality = municipal(caller, roles, "do this to a payment run")?;
+    let municipality = municipal(caller, may, "do this to a payment run")?;
     Ok(state
         .store
         .move_run(&caller.auditor(), &municipality, run_id, to, riga_now())
@@ -276,21 +229,12 @@ pub async fn run(
     caller: &Caller,
     run_id: i64,
 ) -> Result<ibis_store::payments::RunRow, ApiError> {
-    let municipality = municipal(
-        caller,
-        &[Role::Approver, Role::SocialWorker],
-        "see payment runs",
-    )?;
+    let municipality = municipal(caller, Action::ReadPaymentRuns, "see payment runs")?;
     Ok(state.store.run(&municipality, run_id).await?)
 }
 
-fn municipal(caller: &Caller, roles: &[Role], what: &str) -> Result<String, ApiError> {
-    if !roles.contains(&caller.user.role) {
-        return Err(ApiError::forbidden(format!(
-            "the role {} may not {what}",
-            caller.user.role
-        )));
-    }
+fn municipal(caller: &Caller, action: Action, what: &str) -> Result<String, ApiError> {
+    require_to(caller, action, what)?;
     caller
         .user
         .municipality
@@ -303,9 +247,11 @@ pub async fn flagged(
     state: &AppState,
     caller: &Caller,
 ) -> Result<Vec<ibis_store::spending::FlaggedClaim>, ApiError> {
-    if !matches!(caller.user.role, Role::SocialWorker | Role::Approver) {
-        return Err(ApiError::forbidden("anomalies are for case managers"));
-    }
+    require_to(
+        caller,
+        Action::ReviewClaims,
+        "see anomalies (they are for case managers)",
+    )?;
     Ok(state.store.flagged_claims(&caller.scope()).await?)
 }
 
@@ -317,11 +263,11 @@ pub async fn review_claim(
     approve: bool,
     note: &str,
 ) -> Result<BudgetBalances, ApiError> {
-    if !matches!(caller.user.role, Role::SocialWorker | Role::Approver) {
-        return Err(ApiError::forbidden(
-            "held claims are reviewed by case managers",
-        ));
-    }
+    require_to(
+        caller,
+        Action::ReviewClaims,
+        "review held claims (case managers do)",
+    )?;
     let mut errors = Vec::new();
     let note = ibis_core::registry::required_text("note", note, 2000, &mut errors);
     if !errors.is_empty() {
@@ -346,11 +292,11 @@ pub async fn close_budget(
     caller: &Caller,
     decision_id: i64,
 ) -> Result<BudgetBalances, ApiError> {
-    if caller.user.role != Role::Approver {
-        return Err(ApiError::forbidden(
-            "only an approver closes a budget's period",
-        ));
-    }
+    require_to(
+        caller,
+        Action::CloseBudget,
+        "close a budget's period (an approver does)",
+    )?;
     Ok(state
         .store
         .close_budget(
@@ -416,8 +362,8 @@ pub async fn bulk_each(
     mut on_line: impl FnMut(&BulkLine),
 ) -> Result<BulkReport, ApiError> {
     use ibis_core::csv_import::{parse_claims_csv, ImportMode};
-    let provider_id = match (caller.user.role, caller.user.provider_id) {
-        (Role::Provider, Some(p)) => p,
+    let provider_id = match caller.user.provider_id {
+        Some(p) if caller.user.role.may(Action::SendClaims) => p,
         _ => return Err(ApiError::forbidden("only provider staff send claims")),
     };
     let import_mode = match mode {

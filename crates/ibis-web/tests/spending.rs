@@ -427,6 +427,147 @@ async fn a_concurrent_claim_storm_never_breaks_a_rule_on_postgres() {
     storm(true).await;
 }
 
+/// Many agreements for one plan line sent at once, each for 3 of the line's 8 hours a month:
+/// the store checks each against the ones already kept under the budget's lock, so exactly two
+/// are registered (6 hours) and every other is refused with the quantity named.
+async fn concurrent_agreements(postgres: bool) {
+    let s = start(postgres).await;
+    let (_, pid, _, provider_id) = active_plan(&s).await;
+    let sw = s.token("sw-ogre").await;
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let (client, base, token) = (s.client.clone(), s.base.clone(), sw.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = client
+                .post(format!("{base}/api/v1/plans/{pid}/agreements"))
+                .bearer_auth(token)
+                .json(&json!({"plan_line": 0, "provider_id": provider_id, "service": "mentor", "unit_price_eur": "5.00", "period_from": "2026-06-01", "period_to": "2026-12-01", "quantity_per_month": "3"}))
+                .send()
+                .await
+                .unwrap();
+            let st = r.status();
+            (st, r.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut created = Vec::new();
+    for t in tasks {
+        let (st, v) = t.await.unwrap();
+        if st == StatusCode::CREATED {
+            created.push(v["id"].as_i64().unwrap());
+            continue;
+        }
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let fields = v["error"]["fields"].as_array().unwrap();
+        assert_eq!(fields.len(), 1, "{v}");
+        assert_eq!(fields[0]["field"], "quantity_per_month", "{v}");
+        let message = fields[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("with 6 a month in other agreements on the line")
+                && message.contains("allows: 8 a month"),
+            "the refusal names what is agreed already and the line's limit: {message}"
+        );
+    }
+    assert_eq!(
+        created.len(),
+        2,
+        "3 + 3 hours fit the line's 8, a third does not"
+    );
+    // What is kept agrees: two agreements of 3 hours on the line, 6 of its 8 hours.
+    let mut kept = ibis_core::money::Quantity::ZERO;
+    for id in created {
+        let (st, a) = s.get(&sw, &format!("/api/v1/agreements/{id}")).await;
+        assert_eq!(st, StatusCode::OK, "{a}");
+        assert_eq!(a["plan_id"], pid);
+        kept = kept
+            + a["agreement"]["quantity_per_month"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+    }
+    assert_eq!(kept.to_string(), "6");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_agreements_never_exceed_a_plan_line_on_sqlite() {
+    concurrent_agreements(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_agreements_never_exceed_a_plan_line_on_postgres() {
+    concurrent_agreements(true).await;
+}
+
+/// Each read of part of a person's record through the API leaves exactly one audit entry
+/// naming the caller and what was read (the entry is written in the read's own transaction);
+/// a read out of scope is not found and leaves none.
+async fn reads_are_audited_once(postgres: bool) {
+    let s = start(postgres).await;
+    let (person, pid, did, provider_id) = active_plan(&s).await;
+    let (st, a) = agreement(&s, pid, provider_id, "5.00").await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let aid = a["id"].as_i64().unwrap();
+    let sw = s.token("sw-ogre").await;
+    let other = s.token("sw-tukums").await;
+    let trail = || async {
+        s.store
+            .audit_for_person(person, ibis_store::PageRequest::new(Some(1), Some(0)))
+            .await
+            .unwrap()
+    };
+    let reads = [
+        (
+            format!("/api/v1/persons/{person}/assessments"),
+            "assessments",
+            person,
+        ),
+        (
+            format!("/api/v1/persons/{person}/decisions"),
+            "budgets",
+            person,
+        ),
+        (format!("/api/v1/plans/{pid}/versions"), "plan", pid),
+        (format!("/api/v1/plans/{pid}/diff?from=1&to=3"), "plan", pid),
+        (format!("/api/v1/agreements/{aid}"), "agreement", aid),
+        (format!("/api/v1/decisions/{did}/balances"), "budget", did),
+    ];
+    for (path, entity, entity_id) in reads {
+        let before = trail().await.total;
+        let (st, v) = s.get(&other, &path).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{path} out of scope: {v}");
+        assert_eq!(
+            trail().await.total,
+            before,
+            "{path}: nothing read, nothing audited"
+        );
+        let (st, v) = s.get(&sw, &path).await;
+        assert_eq!(st, StatusCode::OK, "{path}: {v}");
+        let after = trail().await;
+        assert_eq!(after.total, before + 1, "{path}: one entry per read");
+        let e = &after.items[0];
+        assert_eq!(
+            (
+                e.actor.as_str(),
+                e.action.as_str(),
+                e.entity.as_str(),
+                e.entity_id.clone()
+            ),
+            ("sw-ogre", "read", entity, entity_id.to_string()),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_read_of_the_record_is_audited_once_on_sqlite() {
+    reads_are_audited_once(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_read_of_the_record_is_audited_once_on_postgres() {
+    reads_are_audited_once(true).await;
+}
+
 async fn post_csv(s: &Server, token: &str, mode: &str, csv: &str) -> (StatusCode, Value) {
     let r = s
         .client

@@ -65,11 +65,12 @@ async fn list_assessments(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Vec<AssessmentRow>>, ApiError> {
-    state
-        .store
-        .record_read(&caller.auditor(), &caller.scope(), "assessments", id, id)
-        .await?;
-    Ok(Json(state.store.assessments_of(&caller.scope(), id).await?))
+    Ok(Json(
+        state
+            .store
+            .read_assessments_of(&caller.auditor(), &caller.scope(), id)
+            .await?,
+    ))
 }
 
 /// Records an assessment as a draft: `kind` is `child` (four domains, instruments for the
@@ -179,11 +180,12 @@ async fn list_decisions(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Vec<DecisionRow>>, ApiError> {
-    state
-        .store
-        .record_read(&caller.auditor(), &caller.scope(), "budgets", id, id)
-        .await?;
-    Ok(Json(state.store.decisions_of(&caller.scope(), id).await?))
+    Ok(Json(
+        state
+            .store
+            .read_decisions_of(&caller.auditor(), &caller.scope(), id)
+            .await?,
+    ))
 }
 
 /// The budget decision in force for a person on a day (a later decision from a stated date
@@ -387,12 +389,12 @@ async fn plan_versions(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Vec<PlanVersionRow>>, ApiError> {
-    // Reading the plan records the read in the audit log.
-    state
-        .store
-        .plan(&caller.auditor(), &caller.scope(), id)
-        .await?;
-    Ok(Json(state.store.plan_versions(&caller.scope(), id).await?))
+    Ok(Json(
+        state
+            .store
+            .read_plan_versions(&caller.auditor(), &caller.scope(), id)
+            .await?,
+    ))
 }
 
 /// Two versions to compare.
@@ -426,11 +428,10 @@ async fn plan_diff(
     Id(id): Id,
     QueryParams(q): QueryParams<DiffQuery>,
 ) -> Result<Json<PlanDiff>, ApiError> {
-    state
+    let versions = state
         .store
-        .plan(&caller.auditor(), &caller.scope(), id)
+        .read_plan_versions(&caller.auditor(), &caller.scope(), id)
         .await?;
-    let versions = state.store.plan_versions(&caller.scope(), id).await?;
     let find = |v: i64| {
         versions
             .iter()

@@ -68,18 +68,12 @@ async fn get_agreement(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<AgreementRow>, ApiError> {
-    let a = state.store.agreement(&caller.scope(), id).await?;
-    state
-        .store
-        .record_read(
-            &caller.auditor(),
-            &caller.scope(),
-            "agreement",
-            id,
-            a.person_id,
-        )
-        .await?;
-    Ok(Json(a))
+    Ok(Json(
+        state
+            .store
+            .read_agreement(&caller.auditor(), &caller.scope(), id)
+            .await?,
+    ))
 }
 
 /// Checks a visit in (provider staff): person, specialist, start (and end if known), individual

@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use ibis_core::access::Role;
+use ibis_core::access::Action;
 use ibis_core::assessment::{
     instruments_for_age, AdultAssessmentInput, AdultDomainsInput, AgeGroup, Assessment,
     AssessmentInput, AssessmentPlace, CareLevel, ChildAssessmentInput, ChildRatingsInput,
@@ -35,14 +35,13 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::cycle_ui::{
-    caller, core_lang, day, fail_of, general_label, has_role, money, next_month_start, number,
-    parse_id, refused, require, row_key, show_errors, values_of, Opt, RowMap, Shown, CASE_ROLES,
-    NOT_A_NUMBER,
+    caller, core_lang, day, fail_of, general_label, money, next_month_start, number, parse_id,
+    refused, require_to, row_key, show_errors, values_of, Opt, RowMap, Shown, NOT_A_NUMBER,
 };
 use super::forms::Form;
 use super::i18n::{code_name, date, tr, tr_args, Lang};
 use super::visitor::{Fail, PageResult, Visitor};
-use crate::cycle::{self, ASSESSORS};
+use crate::cycle::{self};
 use crate::AppState;
 
 /// Rows for instrument results on a child's form.
@@ -621,7 +620,7 @@ pub async fn new_form(
 async fn new_form_page(state: &AppState, v: &Visitor, id: &str) -> PageResult {
     let who = v.signed_in()?;
     let id = parse_id(id)?;
-    require(who, ASSESSORS)?;
+    require_to(who, Action::RecordAssessment)?;
     let person = person_of(state, v, id).await?;
     let kind = kind_for(v, None, &person)?;
     let action = format!("/people/{id}/assessments/new");
@@ -670,7 +669,7 @@ pub async fn create(
 async fn create_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, ASSESSORS)?;
+    require_to(who, Action::RecordAssessment)?;
     let person = person_of(state, v, id).await?;
     let kind = kind_for(v, Some(form), &person)?;
     let values = values_of(form, &keys(kind));
@@ -708,7 +707,7 @@ pub async fn edit_form(
 async fn edit_form_page(state: &AppState, v: &Visitor, id: &str) -> PageResult {
     let who = v.signed_in()?;
     let id = parse_id(id)?;
-    require(who, ASSESSORS)?;
+    require_to(who, Action::RecordAssessment)?;
     let (a, person) = state
         .store
         .assessment(&v.auditor()?, &who.scope(), id)
@@ -742,7 +741,7 @@ pub async fn update(
 async fn update_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, ASSESSORS)?;
+    require_to(who, Action::RecordAssessment)?;
     let (a, person) = state
         .store
         .assessment(&v.auditor()?, &who.scope(), id)
@@ -783,7 +782,7 @@ pub async fn sign(
 async fn sign_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, ASSESSORS)?;
+    require_to(who, Action::RecordAssessment)?;
     match cycle::sign_assessment(state, &caller(v, who), id).await {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}")).into_response()),
         Err(e) => {
@@ -1045,7 +1044,7 @@ async fn show(
     shown: Shown,
 ) -> PageResult {
     let who = v.signed_in()?;
-    require(who, CASE_ROLES)?;
+    require_to(who, Action::SeeCycle)?;
     let lang = v.lang;
     let c = caller(v, who);
     let decision_values = if decision_values.is_empty() {
@@ -1084,8 +1083,8 @@ async fn show(
             decided_on: date(lang, &d.decided_on),
         })
         .collect();
-    let is_assessor = has_role(who, ASSESSORS);
-    let is_approver = has_role(who, &[Role::Approver]);
+    let is_assessor = who.may(Action::RecordAssessment);
+    let is_approver = who.may(Action::DecideBudget);
     v.page_with_status(
         status,
         "assessment.html",
@@ -1152,7 +1151,7 @@ pub async fn decide(
 async fn decide_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, &[Role::Approver])?;
+    require_to(who, Action::DecideBudget)?;
     let keys: Vec<String> = ["period_from", "period_to", "amount_eur", "override_reason"]
         .iter()
         .map(|k| (*k).to_owned())

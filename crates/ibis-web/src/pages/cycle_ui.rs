@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
-use ibis_core::access::Role;
+use ibis_core::access::{Action, Role};
 use ibis_core::assessment::TeamRole;
 use ibis_core::field::FieldError;
 use ibis_core::money::Money;
@@ -23,14 +23,8 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 
 /// Roles that see the records of the cycle (assessments, decisions, plans) of the people in
-/// their scope. Provider staff, analysts and administrators do not.
-pub const CASE_ROLES: &[Role] = &[
-    Role::Person,
-    Role::SocialWorker,
-    Role::Assessor,
-    Role::Broker,
-    Role::Approver,
-];
+/// their scope ([`Action::SeeCycle`]). Provider staff, analysts and administrators do not.
+pub const CASE_ROLES: &[Role] = Action::SeeCycle.roles();
 
 /// The caller of the cycle's steps for a signed-in visitor.
 pub fn caller(v: &Visitor, who: &SignedIn) -> Caller {
@@ -43,6 +37,16 @@ pub fn caller(v: &Visitor, who: &SignedIn) -> Caller {
 /// Whether the signed-in user's role is one of `roles`.
 pub fn has_role(who: &SignedIn, roles: &[Role]) -> bool {
     roles.contains(&who.user.role)
+}
+
+/// [`Fail::Forbidden`] unless the role may take the action (the rule is in
+/// [`ibis_core::access`]).
+pub fn require_to(who: &SignedIn, action: Action) -> Result<(), Fail> {
+    if who.may(action) {
+        Ok(())
+    } else {
+        Err(Fail::Forbidden)
+    }
 }
 
 /// [`Fail::Forbidden`] unless the role is one of `roles`.

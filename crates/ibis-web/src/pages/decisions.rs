@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use ibis_core::access::Role;
+use ibis_core::access::Action;
 use ibis_core::decision::{render_text, DecisionNotice, ReviewRequestOutcome};
 use ibis_core::outcome::BudgetGroup;
 use ibis_store::cycle::DecisionRow;
@@ -25,23 +25,15 @@ use serde::Serialize;
 
 use super::assessments::period_text;
 use super::cycle_ui::{
-    caller, core_lang, has_role, money, parse_id, query, refused, require, show_errors, values_of,
-    Opt, Shown, CASE_ROLES,
+    caller, core_lang, money, parse_id, query, refused, require_to, show_errors, values_of, Opt,
+    Shown,
 };
 use super::forms::Form;
 use super::i18n::{code_name, date, tr, tr_args, Lang};
 use super::plans::plan_state_name;
 use super::visitor::{Fail, PageResult, Visitor};
-use crate::cycle::{self, PLANNERS};
+use crate::cycle::{self};
 use crate::AppState;
-
-/// Roles that record a request for review.
-const REQUESTERS: &[Role] = &[
-    Role::SocialWorker,
-    Role::Approver,
-    Role::Person,
-    Role::Broker,
-];
 
 #[derive(Debug, Serialize)]
 struct FactorView {
@@ -143,7 +135,7 @@ fn label(lang: Lang, key: &str) -> Option<(String, bool)> {
 
 async fn load(state: &AppState, v: &Visitor, id: i64) -> Result<DecisionRow, Fail> {
     let who = v.signed_in()?;
-    require(who, CASE_ROLES)?;
+    require_to(who, Action::SeeCycle)?;
     Ok(state
         .store
         .decision(&v.auditor()?, &who.scope(), id)
@@ -224,10 +216,10 @@ async fn show(
             notice => notice_view(lang, &d.notice),
             other_notice_lang => lang.other().code(),
             plans => plans,
-            may_plan => has_role(who, PLANNERS),
+            may_plan => who.may(Action::WritePlan),
             requests => requests,
-            may_request => has_role(who, REQUESTERS),
-            may_decide_requests => has_role(who, &[Role::Approver]),
+            may_request => who.may(Action::RequestReview),
+            may_decide_requests => who.may(Action::DecideReviewRequest),
             outcomes => outcomes,
             values => values,
             problems => shown.problems,
@@ -325,7 +317,7 @@ pub async fn request_review(
 async fn request_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, REQUESTERS)?;
+    require_to(who, Action::RequestReview)?;
     let values = values_of(form, &["requested_by".to_owned(), "reason".to_owned()]);
     match cycle::request_review(
         state,
@@ -368,7 +360,7 @@ async fn outcome_page(
 ) -> PageResult {
     let who = v.check_form(form)?;
     let (id, rid) = (parse_id(id)?, parse_id(rid)?);
-    require(who, &[Role::Approver])?;
+    require_to(who, Action::DecideReviewRequest)?;
     let d = load(state, v, id).await?;
     if !d.review_requests.iter().any(|r| r.id == rid) {
         return Err(Fail::NotFound);

@@ -15,6 +15,7 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use ibis_core::access::Action;
 use ibis_core::decision::{render_text, DecisionNotice};
 use ibis_core::Period;
 use ibis_store::cycle::{DecisionRow, PlanRow};
@@ -24,7 +25,7 @@ use minijinja::context;
 
 use super::assessments::period_text;
 use super::cycle_ui::{
-    caller, core_lang, day, fail_of, money, parse_id, query, require, CASE_ROLES,
+    caller, core_lang, day, fail_of, money, parse_id, query, require, require_to,
 };
 use super::i18n::{code_name, date, tr, tr_args, Lang};
 use super::mybudget::{eur, month_asked, month_label, statement_lines};
@@ -355,7 +356,7 @@ fn doc_lang(v: &Visitor) -> Result<Lang, Fail> {
 
 async fn decision(state: &AppState, v: &Visitor, id: &str) -> Result<DecisionRow, Fail> {
     let who = v.signed_in()?;
-    require(who, CASE_ROLES)?;
+    require_to(who, Action::SeeCycle)?;
     let id = parse_id(id)?;
     Ok(state
         .store
@@ -383,7 +384,7 @@ pub async fn notice_pdf(
 
 async fn plan_doc(state: &AppState, v: &Visitor, id: &str) -> Result<(i64, Document), Fail> {
     let who = v.signed_in()?;
-    require(who, CASE_ROLES)?;
+    require_to(who, Action::SeeCycle)?;
     let id = parse_id(id)?;
     let (p, person) = state.store.plan(&v.auditor()?, &who.scope(), id).await?;
     let d = state

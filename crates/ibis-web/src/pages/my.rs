@@ -23,7 +23,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use ibis_core::access::Role;
+use ibis_core::access::Action;
 use ibis_core::claim::Confirmation;
 use ibis_core::money::Money;
 use ibis_store::providers::Provider;
@@ -32,7 +32,7 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::assessments::period_text;
-use super::cycle_ui::{caller, fail_of, money, parse_id, query, require};
+use super::cycle_ui::{caller, fail_of, money, parse_id, query, require_to};
 use super::forms::Form;
 use super::i18n::{code_name, tr, tr_args, Lang};
 use super::mybudget::{decision_for, eur, left_view, linked_people, service_name, MonthView};
@@ -244,7 +244,7 @@ pub async fn page(State(state): State<AppState>, v: Visitor) -> Response {
 
 async fn show(state: &AppState, v: &Visitor) -> PageResult {
     let who = v.signed_in()?;
-    require(who, &[Role::Person])?;
+    require_to(who, Action::SeeOwnBudget)?;
     let lang = v.lang;
     let q = query(v);
     let people = linked_people(state, v, who).await?;

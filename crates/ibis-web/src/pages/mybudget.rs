@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use ibis_core::access::Role;
+use ibis_core::access::Action;
 use ibis_core::claim::{Confirmation, Visit};
 use ibis_core::money::Money;
 use ibis_core::outcome::BudgetGroup;
@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use super::assessments::period_text;
 use super::cycle_ui::{
-    caller, fail_of, number, parse_id, query, refused, require, show_errors, Shown,
+    caller, fail_of, number, parse_id, query, refused, require, require_to, show_errors, Shown,
 };
 use super::forms::Form;
 use super::i18n::{euro, tr, tr_args, Lang};
@@ -348,7 +348,7 @@ async fn show(
     shown: Shown,
 ) -> PageResult {
     let who = v.signed_in()?;
-    require(who, &[Role::Person])?;
+    require_to(who, Action::SeeOwnBudget)?;
     let lang = v.lang;
     let month = month_asked(q)?;
     let people = linked_people(state, v, who).await?;
@@ -520,7 +520,7 @@ fn back_url(q: &Form) -> String {
 
 async fn answer(state: &AppState, v: &Visitor, id: &str, action: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
-    require(who, &[Role::Person])?;
+    require_to(who, Action::SeeOwnBudget)?;
     let id = parse_id(id)?;
     let q = back(form);
     let field = format!("visit-{id}-reason");

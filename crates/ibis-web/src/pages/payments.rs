@@ -14,19 +14,19 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use ibis_core::access::Role;
+use ibis_core::access::{Action, Role};
 use ibis_core::field::FieldError;
 use minijinja::context;
 use serde::Serialize;
 
-use super::cycle_ui::{caller, has_role, parse_id, refused, require};
+use super::cycle_ui::{caller, parse_id, refused, require_to};
 use super::forms::{problems, Form, Problem};
 use super::i18n::{euro, tr, Lang};
 use super::visitor::{Fail, PageResult, Visitor};
 use crate::AppState;
 
 /// Who sees the payments page.
-pub const PAYMENT_ROLES: &[Role] = &[Role::Approver, Role::SocialWorker];
+pub const PAYMENT_ROLES: &[Role] = Action::ReadPaymentRuns.roles();
 /// How many runs the page lists.
 const RUNS_SHOWN: i64 = 24;
 
@@ -63,7 +63,7 @@ fn state_name(lang: Lang, code: &str) -> String {
 
 /// The actions a role may take on a run in a state (the server checks them again).
 fn actions(lang: Lang, role: Role, state: &str) -> Vec<ActionView> {
-    let approver = role == Role::Approver;
+    let approver = role.may(Action::ManagePaymentRuns);
     let list: &[&'static str] = match state {
         "draft" if approver => &["review", "cancel"],
         "draft" => &["review"],
@@ -104,7 +104,7 @@ pub async fn prepare(State(state): State<AppState>, v: Visitor, body: Bytes) -> 
 
 async fn prepare_run(state: &AppState, v: &Visitor, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
-    require(who, &[Role::Approver])?;
+    require_to(who, Action::ManagePaymentRuns)?;
     match crate::spending::prepare_run(
         state,
         &caller(v, who),
@@ -136,7 +136,7 @@ pub async fn move_state(
 
 async fn move_run(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
-    require(who, PAYMENT_ROLES)?;
+    require_to(who, Action::ReadPaymentRuns)?;
     let id = parse_id(id)?;
     match crate::spending::move_run(state, &caller(v, who), id, &form.text("action")).await {
         Ok(_) => Ok(Redirect::to("/payments").into_response()),
@@ -163,7 +163,7 @@ async fn show(
     problems: Vec<Problem>,
 ) -> PageResult {
     let who = v.signed_in()?;
-    require(who, PAYMENT_ROLES)?;
+    require_to(who, Action::ReadPaymentRuns)?;
     let Some(municipality) = who.user.municipality.clone() else {
         return Err(Fail::Forbidden);
     };
@@ -195,7 +195,7 @@ async fn show(
         "payments",
         context! {
             runs => runs,
-            may_prepare => has_role(who, &[Role::Approver]),
+            may_prepare => who.may(Action::ManagePaymentRuns),
             debtor_name => form.text("debtor_name"),
             debtor_iban => form.text("debtor_iban"),
             execution_date => form.opt("execution_date").unwrap_or_else(|| crate::today().to_string()),

@@ -18,7 +18,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use ibis_core::access::Role;
+use ibis_core::access::Action;
 use ibis_core::catalogue::Category;
 use ibis_core::field::FieldError;
 use ibis_core::money::{line_amount, Money, UnitPrice};
@@ -37,15 +37,14 @@ use serde::Serialize;
 
 use super::assessments::{period_text, rows_label, PersonView};
 use super::cycle_ui::{
-    caller, day, general_label, has_role, money, number, parse_id, query, refused, require,
-    show_errors, values_of, Opt, OptGroup, RowMap, Shown, CASE_ROLES, NOT_A_NUMBER,
-    NO_GOAL_REVIEWED,
+    caller, day, general_label, money, number, parse_id, query, refused, require_to, show_errors,
+    values_of, Opt, OptGroup, RowMap, Shown, NOT_A_NUMBER, NO_GOAL_REVIEWED,
 };
 use super::forms::Form;
 use super::i18n::{code_name, date, tr, Lang};
 use super::refdata::{category_name, collate};
 use super::visitor::{Fail, PageResult, SignedIn, Visitor};
-use crate::cycle::{self, PLANNERS};
+use crate::cycle::{self};
 use crate::AppState;
 
 /// Goal rows on a new plan form.
@@ -57,12 +56,12 @@ const TASK_ROWS: usize = 4;
 /// Most rows of any list on a form.
 const MAX_ROWS: usize = 40;
 
-/// Roles that sign a plan (the person, or a social worker recording a signed paper).
-const SIGNERS: &[Role] = &[Role::Person, Role::SocialWorker];
-/// Roles that move a plan between states.
-const MOVERS: &[Role] = &[Role::SocialWorker, Role::Approver];
-/// Roles that record goal attainment.
-const GOAL_REVIEWERS: &[Role] = &[Role::SocialWorker, Role::Assessor, Role::Broker];
+/// Who signs a plan (the person, or a social worker recording a signed paper).
+const SIGNERS: Action = Action::SignPlan;
+/// Who moves a plan between states.
+const MOVERS: Action = Action::MovePlan;
+/// Who records goal attainment.
+const GOAL_REVIEWERS: Action = Action::ReviewGoals;
 
 /// The name of a plan's state (its code when unknown).
 pub fn plan_state_name(lang: Lang, code: &str) -> String {
@@ -503,7 +502,7 @@ pub async fn new_form(
 async fn new_form_page(state: &AppState, v: &Visitor, id: &str) -> PageResult {
     let who = v.signed_in()?;
     let id = parse_id(id)?;
-    require(who, PLANNERS)?;
+    require_to(who, Action::WritePlan)?;
     let (d, person) = decision_and_person(state, v, who, id).await?;
     let rows = RowCounts::for_plan(None);
     form_page(
@@ -535,7 +534,7 @@ pub async fn create(
 async fn create_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, PLANNERS)?;
+    require_to(who, Action::WritePlan)?;
     let rows = RowCounts::sent(form);
     let values = values_of(form, &keys(rows));
     let (input, maps, local) = input_of(&values, rows);
@@ -575,7 +574,7 @@ pub async fn edit_form(
 async fn edit_form_page(state: &AppState, v: &Visitor, id: &str) -> PageResult {
     let who = v.signed_in()?;
     let id = parse_id(id)?;
-    require(who, PLANNERS)?;
+    require_to(who, Action::WritePlan)?;
     let (p, person) = state.store.plan(&v.auditor()?, &who.scope(), id).await?;
     if p.state != PlanState::Draft.code() {
         return Ok(Redirect::to(&format!("/plans/{id}")).into_response());
@@ -615,7 +614,7 @@ pub async fn update(
 async fn update_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, PLANNERS)?;
+    require_to(who, Action::WritePlan)?;
     let version = form
         .get("version")
         .and_then(|s| s.trim().parse::<i64>().ok())
@@ -830,7 +829,7 @@ async fn show(
     shown: Shown,
 ) -> PageResult {
     let who = v.signed_in()?;
-    require(who, CASE_ROLES)?;
+    require_to(who, Action::SeeCycle)?;
     let lang = v.lang;
     let (p, person): (PlanRow, Person) = state.store.plan(&v.auditor()?, &who.scope(), id).await?;
     let d = state
@@ -904,7 +903,7 @@ async fn show(
         .collect();
     let current: Option<PlanState> = p.state.parse().ok();
     let actions: Vec<ActionView> = match current {
-        Some(s) if has_role(who, MOVERS) => ACTIONS
+        Some(s) if who.may(MOVERS) => ACTIONS
             .iter()
             .filter(|(_, from, to)| *from == s && s.next_states().contains(to))
             .map(|(action, _, _)| ActionView {
@@ -965,10 +964,10 @@ async fn show(
             versions => versions,
             version_choices => version_choices,
             actions => actions,
-            may_edit => is_draft && has_role(who, PLANNERS),
-            may_sign => is_draft && has_role(who, SIGNERS),
+            may_edit => is_draft && who.may(Action::WritePlan),
+            may_sign => is_draft && who.may(SIGNERS),
             signer_roles => choices(SignerRole::ALL, SignerRole::code, |r| code_name(lang, "signer-role", r.code())),
-            may_review_goals => in_review && has_role(who, GOAL_REVIEWERS) && !plan.goals.is_empty(),
+            may_review_goals => in_review && who.may(GOAL_REVIEWERS) && !plan.goals.is_empty(),
             attainments => GoalAttainment::ALL.iter().map(|g| Opt::new(g.score().to_string(), format!("{:+} – {}", g.score(), lang.pick(g.label_lv(), g.label_en())))).collect::<Vec<_>>(),
             values => values,
             problems => shown.problems,
@@ -1039,7 +1038,7 @@ pub async fn sign(
 async fn sign_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, SIGNERS)?;
+    require_to(who, SIGNERS)?;
     let keys = ["signer_name", "role", "signed_on"].map(str::to_owned);
     let values = values_of(form, &keys);
     let input = SignatureInput {
@@ -1066,7 +1065,7 @@ pub async fn move_state(
 async fn move_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, MOVERS)?;
+    require_to(who, MOVERS)?;
     let action = form.text("action");
     match cycle::move_plan(state, &caller(v, who), id, action.trim()).await {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
@@ -1087,7 +1086,7 @@ pub async fn review_goals(
 async fn review_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, GOAL_REVIEWERS)?;
+    require_to(who, GOAL_REVIEWERS)?;
     let mut keys = Vec::new();
     let mut inputs = Vec::new();
     let mut rows = RowMap::new("goals");
@@ -1279,7 +1278,7 @@ pub async fn compare(
 async fn compare_page(state: &AppState, v: &Visitor, id: &str) -> PageResult {
     let who = v.signed_in()?;
     let id = parse_id(id)?;
-    require(who, CASE_ROLES)?;
+    require_to(who, Action::SeeCycle)?;
     let lang = v.lang;
     let q = query(v);
     let version = |name: &str| -> Result<i64, Fail> {

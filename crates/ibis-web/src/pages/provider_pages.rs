@@ -18,7 +18,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use ibis_core::access::Role;
+use ibis_core::access::Action;
 use ibis_core::claim::{ClaimLineInput, VisitInput};
 use ibis_core::field::FieldError;
 use ibis_store::PageRequest;
@@ -27,8 +27,8 @@ use serde::Serialize;
 
 use super::assessments::period_text;
 use super::cycle_ui::{
-    caller, fail_of, number, parse_id, query, refused, require, show_errors, values_of, Opt, Shown,
-    NOT_A_CHOICE,
+    caller, fail_of, number, parse_id, query, refused, require_to, show_errors, values_of, Opt,
+    Shown, NOT_A_CHOICE,
 };
 use super::forms::Form;
 use super::i18n::{tr, Lang};
@@ -134,7 +134,7 @@ struct RefusedView {
 }
 
 fn provider_of(who: &SignedIn) -> Result<i64, Fail> {
-    require(who, &[Role::Provider])?;
+    require_to(who, Action::SeeProviderClients)?;
     who.user.provider_id.ok_or(Fail::Forbidden)
 }
 

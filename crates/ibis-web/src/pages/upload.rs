@@ -21,13 +21,13 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use ibis_core::access::Role;
+use ibis_core::access::Action;
 use ibis_core::field::FieldError;
 use minijinja::{context, Value};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::cycle_ui::{caller, require, Opt, Shown};
+use super::cycle_ui::{caller, require_to, Opt, Shown};
 use super::forms::{problems, Problem};
 use super::i18n::{code_name, has, tr, Lang};
 use super::mybudget::eur;
@@ -53,7 +53,7 @@ pub const PROGRESS_EVERY: usize = 50;
 const MARK: &str = "<!--ibis-upload-stream-->";
 
 fn provider_of(who: &SignedIn) -> Result<i64, Fail> {
-    require(who, &[Role::Provider])?;
+    require_to(who, Action::SendClaims)?;
     who.user.provider_id.ok_or(Fail::Forbidden)
 }
 

@@ -7,30 +7,23 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use ibis_core::access::Role;
+use ibis_core::access::{Action, Role};
 use ibis_core::review::WorkKind;
 use ibis_store::registry::Person;
 use minijinja::context;
 use serde::Serialize;
 
 use super::assessments::{kind_name, period_text, status_name};
-use super::cycle_ui::{
-    caller, day, fail_of, has_role, money, parse_id, query, refused, require, CASE_ROLES,
-};
+use super::cycle_ui::{caller, day, fail_of, money, parse_id, query, refused, require_to};
 use super::forms::Form;
 use super::i18n::{code_name, date, tr, tr_args, Lang};
 use super::plans::plan_state_name;
 use super::visitor::{Fail, PageResult, SignedIn, Visitor};
-use crate::cycle::{worklist_of, ASSESSORS};
+use crate::cycle::worklist_of;
 use crate::AppState;
 
 /// Roles that have a worklist.
-pub const WORKLIST_ROLES: &[Role] = &[
-    Role::SocialWorker,
-    Role::Approver,
-    Role::Assessor,
-    Role::Broker,
-];
+pub const WORKLIST_ROLES: &[Role] = Action::ReadWorklist.roles();
 
 #[derive(Debug, Serialize)]
 struct WorkRow {
@@ -95,7 +88,7 @@ struct HeldRow {
 
 /// The claims held for review for the caller's people (case managers only).
 async fn held_claims(state: &AppState, v: &Visitor, who: &SignedIn) -> Result<Vec<HeldRow>, Fail> {
-    if !has_role(who, &[Role::SocialWorker, Role::Approver]) {
+    if !who.may(Action::ReviewClaims) {
         return Ok(Vec::new());
     }
     let lang = v.lang;
@@ -141,7 +134,7 @@ pub async fn review_claim(
 async fn review_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> PageResult {
     let who = v.check_form(form)?;
     let id = parse_id(id)?;
-    require(who, &[Role::SocialWorker, Role::Approver])?;
+    require_to(who, Action::ReviewClaims)?;
     let approve = form.text("decision") == "approve";
     match crate::spending::review_claim(state, &caller(v, who), id, approve, &form.text("note"))
         .await
@@ -161,7 +154,7 @@ async fn review_page(state: &AppState, v: &Visitor, id: &str, form: &Form) -> Pa
 
 async fn page_of(state: &AppState, v: &Visitor, error: Option<(i64, Vec<String>)>) -> PageResult {
     let who = v.signed_in()?;
-    require(who, WORKLIST_ROLES)?;
+    require_to(who, Action::ReadWorklist)?;
     let lang = v.lang;
     let today = match query(v).opt("on") {
         Some(d) => ibis_core::policy::parse_date(&d).map_err(|_| Fail::BadRequest)?,
@@ -259,7 +252,7 @@ pub async fn person_sections(
     lang: Lang,
     person: &Person,
 ) -> Result<minijinja::Value, Fail> {
-    if !has_role(who, CASE_ROLES) {
+    if !who.may(Action::SeeCycle) {
         return Ok(context! { shown => false });
     }
     let scope = who.scope();
@@ -304,7 +297,7 @@ pub async fn person_sections(
         "adult-grt" => Some("adult"),
         _ => None,
     };
-    let may_assess = has_role(who, ASSESSORS);
+    let may_assess = who.may(Action::RecordAssessment);
     let record: Vec<KindLink> = if may_assess {
         own_kind
             .into_iter()
