@@ -32,7 +32,7 @@ use crate::catalogue::Unit;
 use crate::claim::{
     hours_from_minutes, AnomalyCode, CheckInMethod, Confirmation, RefusalCode, SessionKind,
 };
-use crate::money::{Money, Quantity, UnitPrice};
+use crate::money::{line_amount, Money, Quantity, UnitPrice};
 use crate::municipality::{builtin_municipalities, Municipality, MunicipalityKind};
 use crate::outcome::{BudgetGroup, DomainRatings, LivingSituation, Outcome, TargetGroup};
 use crate::period::Period;
@@ -1464,12 +1464,21 @@ impl Population {
             given += 1;
             i += 1;
         }
+        // Each claim's amount is rounded to the cent on its own, so a month's claims on a line
+        // can come to a few cents more than the line's monthly cost (rounded once), and a plan
+        // that spends its whole budget would then run over the allocation in the budget's last
+        // month: the over-balance claim would be refused though generated as approved. Where a
+        // budget's month would come to more than its monthly amount, each line's per-visit
+        // quantity is cut by the least step (a thousandth of a unit, or a minute) until the
+        // line's month of claims stays within its monthly cost. Other months are untouched.
+        let cuts = over_budget_cuts(person, &billable, &counts);
         let mut out = Vec::with_capacity(n as usize);
         for (idx, (bi, li, line)) in billable.iter().enumerate() {
             let c = counts[idx];
             if c == 0 {
                 continue;
             }
+            let cut = cuts[idx];
             let provider = line.provider.unwrap_or(0);
             let price = line.unit_price.unwrap_or(UnitPrice::from_cents(0));
             let specialist = format!("S{}-{}-{}", person.id, bi, li);
@@ -1483,15 +1492,12 @@ impl Population {
                     Unit::Hour => {
                         let per_visit_min = (q_milli * 60 / 1000 / c).clamp(1, 600);
                         let start_h = (8 + same_day_rank * ((per_visit_min / 60) + 1)).min(23);
-                        (
-                            hours_from_minutes(per_visit_min as u32),
-                            start_h,
-                            per_visit_min as i64,
-                        )
+                        let billed = visit_quantity(line, c, cut).1;
+                        (hours_from_minutes(billed as u32), start_h, billed as i64)
                     }
-                    Unit::DayAndNight => (per_visit_units(q_milli, c), 9, 24 * 60 - 1),
-                    Unit::Night => (per_visit_units(q_milli, c), 21, 10 * 60),
-                    _ => (per_visit_units(q_milli, c), 9, 6 * 60),
+                    Unit::DayAndNight => (visit_quantity(line, c, cut).0, 9, 24 * 60 - 1),
+                    Unit::Night => (visit_quantity(line, c, cut).0, 21, 10 * 60),
+                    _ => (visit_quantity(line, c, cut).0, 9, 6 * 60),
                 };
                 let start = PrimitiveDateTime::new(
                     date,
@@ -1583,6 +1589,62 @@ impl Population {
             (0..self.months.len()).flat_map(move |m| self.visits_of(person, m))
         })
     }
+}
+
+/// The quantity billed by each of `c` visits on a line in a month, cut by `cut` least steps
+/// (never below the least step), and for hours the minutes it stands for.
+fn visit_quantity(line: &GenLine, c: u64, cut: u64) -> (Quantity, u64) {
+    let q_milli = line.quantity_per_month.milli();
+    match line.unit {
+        Unit::Hour => {
+            let minutes = (q_milli * 60 / 1000 / c).clamp(1, 600);
+            let billed = minutes.saturating_sub(cut).max(1);
+            (hours_from_minutes(billed as u32), billed)
+        }
+        _ => {
+            let q = per_visit_units(q_milli, c).milli();
+            (Quantity::from_milli(q.saturating_sub(cut).max(1)), 0)
+        }
+    }
+}
+
+/// For each billable line of a person-month (see [`Population::visits_of`]), how many least
+/// steps to cut each visit's quantity by: zero, except on the lines of a budget whose month of
+/// claims (each rounded to the cent) would come to more than its monthly amount; there, enough
+/// that each line's claims stay within the line's monthly cost (the plan's cost, which the plan
+/// check keeps within the monthly amount).
+fn over_budget_cuts(
+    person: &GenPerson,
+    billable: &[(usize, usize, &GenLine)],
+    counts: &[u64],
+) -> Vec<u64> {
+    let claims_of = |line: &GenLine, c: u64, cut: u64| -> i64 {
+        let price = line.unit_price.unwrap_or(UnitPrice::from_cents(0));
+        line_amount(price, visit_quantity(line, c, cut).0).cents() * c as i64
+    };
+    let mut cuts = vec![0u64; billable.len()];
+    let budgets: BTreeSet<usize> = billable.iter().map(|(bi, _, _)| *bi).collect();
+    for bi in budgets {
+        let lines: Vec<usize> = (0..billable.len())
+            .filter(|&i| billable[i].0 == bi && counts[i] > 0)
+            .collect();
+        let month: i64 = lines
+            .iter()
+            .map(|&i| claims_of(billable[i].2, counts[i], 0))
+            .sum();
+        if month <= person.budgets[bi].monthly.cents() {
+            continue;
+        }
+        for i in lines {
+            let line = billable[i].2;
+            let price = line.unit_price.unwrap_or(UnitPrice::from_cents(0));
+            let cap = line_amount(price, line.quantity_per_month).cents();
+            while cuts[i] < 1_000 && claims_of(line, counts[i], cuts[i]) > cap {
+                cuts[i] += 1;
+            }
+        }
+    }
+    cuts
 }
 
 /// A month's quantity split over `c` visits for a unit counted in days or nights: whole units
