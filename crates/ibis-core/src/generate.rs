@@ -1,5 +1,6 @@
 //! The synthetic population generator (issue 7, point 6): people, assessment outcomes,
-//! providers with their offers, plans, and visits with claims, deterministic from a seed, in
+//! providers with their offers, plans, reviews at the review date (with goal attainment), and
+//! visits with claims (and the case manager's reviews of held claims), deterministic from a seed, in
 //! the proportions of the source documents, from pilot size (about 200 people) to national size
 //! (50,000 people, 10 million visits).
 //!
