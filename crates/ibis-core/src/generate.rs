@@ -1,5 +1,6 @@
 //! The synthetic population generator (issue 7, point 6): people, assessment outcomes,
-//! providers with their offers, plans, and visits with claims, deterministic from a seed, in
+//! providers with their offers, plans, reviews at the review date (with goal attainment), and
+//! visits with claims (and the case manager's reviews of held claims), deterministic from a seed, in
 //! the proportions of the source documents, from pilot size (about 200 people) to national size
 //! (50,000 people, 10 million visits).
 //!
@@ -26,18 +27,21 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use time::{Date, Duration, Month, PrimitiveDateTime, Time};
 
+use crate::assessment::{ADULT_REVIEW_MONTHS, CHILD_REVIEW_MONTHS};
 use crate::budget::ExplainedBudget;
 use crate::catalogue::Unit;
 use crate::claim::{
     hours_from_minutes, AnomalyCode, CheckInMethod, Confirmation, RefusalCode, SessionKind,
 };
-use crate::money::{Money, Quantity, UnitPrice};
+use crate::money::{line_amount, Money, Quantity, UnitPrice};
 use crate::municipality::{builtin_municipalities, Municipality, MunicipalityKind};
 use crate::outcome::{BudgetGroup, DomainRatings, LivingSituation, Outcome, TargetGroup};
 use crate::period::Period;
 use crate::personal_code::PersonalCode;
 use crate::plan::{FundingSource, LineStatus};
 use crate::policy::PolicySet;
+use crate::registry::age_on;
+use crate::review::{add_months, GoalAttainment};
 use crate::sepa::Iban;
 
 /// Parts per 10,000: the unit of every share in [`Proportions`] (integer, so the generator has
@@ -175,6 +179,28 @@ pub struct Proportions {
     /// Share of visits the person confirmed (the others stay unconfirmed). Default 8,000
     /// (assumption).
     pub visits_confirmed: u32,
+    /// Share of the reviews falling due (the next review date an assessment sets, before
+    /// `as_of` and before the next budget's reassessment) that take place on that day: the
+    /// person is reassessed with the same outcome and each goal of each plan in force is scored
+    /// ([`GenReview`]). A review that does not take place leaves the person overdue until the
+    /// next reassessment. Default 8,000 (assumption: the documents set the rule, reassessment at
+    /// least every 6 months for children, seed 000 L3531-3535, and once a year for adults, seed
+    /// 001 L1544-1548, but give no figure for how often it is late).
+    pub reviews_on_time: u32,
+    /// Goal attainment scores given at review (Goal Attainment Scaling, -2 to +2), by weight.
+    /// Default 5/20/45/20/10 % for -2/-1/0/+1/+2 (assumption: the documents name achievement of
+    /// the plan's long-term and short-term goals as an outcome, seed 000 L3688-3692, but give no
+    /// figures; the scale is centred on the expected outcome, 0).
+    pub goal_attainment: Vec<(GoalAttainment, u32)>,
+    /// Share of claims held for review that a social worker reviews (approves or refuses) before
+    /// `as_of`, some days after the day of service. Default 9,000 (assumption).
+    pub held_reviewed: u32,
+    /// Share of the reviewed held claims that are approved; the others are refused. Default
+    /// 7,000 (assumption).
+    pub held_approved: u32,
+    /// A held claim is reviewed 1 to this many days after its day of service (evenly drawn).
+    /// Default 14 (assumption). A review that would fall on or after `as_of` does not happen.
+    pub held_review_days: u32,
 }
 
 impl Default for Proportions {
@@ -208,6 +234,17 @@ impl Default for Proportions {
             claims_shorter: 150,
             visits_disputed: 100,
             visits_confirmed: 8_000,
+            reviews_on_time: 8_000,
+            goal_attainment: vec![
+                (GoalAttainment::MuchLess, 5),
+                (GoalAttainment::Less, 20),
+                (GoalAttainment::Expected, 45),
+                (GoalAttainment::More, 20),
+                (GoalAttainment::MuchMore, 10),
+            ],
+            held_reviewed: 9_000,
+            held_approved: 7_000,
+            held_review_days: 14,
         }
     }
 }
@@ -331,6 +368,73 @@ pub struct GenPerson {
     /// Index of this person's first person-month among those with visits (months in which a
     /// budget in force has a billable line), for the even spread of [`VisitVolume::Total`].
     pub visit_slot_start: u64,
+    /// The reviews that took place, in time order (see [`GenReview`] and
+    /// [`Proportions::reviews_on_time`]).
+    pub reviews: Vec<GenReview>,
+}
+
+/// The goals of every generated plan, in order: `(term, a child's goal, an adult's goal)`. The
+/// pilot's plans had long-term and short-term goals (seed 000 L3656-3668, L3688-3692).
+pub const PLAN_GOALS: [(&str, &str, &str); 2] = [
+    (
+        "long",
+        "Attīstīt patstāvību ikdienā un mācībās.",
+        "Dzīvot pēc iespējas patstāvīgi kopienā.",
+    ),
+    (
+        "short",
+        "Apgūt jaunu ikdienas prasmi pusgada laikā.",
+        "Pašam plānot savu nedēļu un iepirkties.",
+    ),
+];
+
+/// A review at the review date: the person is reassessed (the same outcome, so the budget does
+/// not change) and each goal of the plan of each budget reassessed is scored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GenReview {
+    /// The day: the next review date the last assessment set.
+    pub on: Date,
+    /// The budgets in force whose assessments are renewed (indices into
+    /// [`GenPerson::budgets`]; the budgets assessed on the same day, e.g. an adult's and their
+    /// support person's).
+    pub budgets: Vec<usize>,
+    /// The attainment of each goal of each of those budgets' plans: `(budget index, one score
+    /// per goal of [`PLAN_GOALS`], in order)`.
+    pub goals: Vec<(usize, Vec<GoalAttainment>)>,
+}
+
+impl GenPerson {
+    /// The months after an assessment that the next review is due for this person (the
+    /// assessment's default: 6 for a child, 12 for an adult and a support person).
+    pub fn review_months(&self) -> u32 {
+        match self.target_group {
+            TargetGroup::ChildFt => CHILD_REVIEW_MONTHS,
+            TargetGroup::AdultGrt => ADULT_REVIEW_MONTHS,
+        }
+    }
+
+    /// Every day the person was assessed (the budgets' assessments and the reviews), in time
+    /// order, once each.
+    pub fn assessment_days(&self) -> Vec<Date> {
+        let mut days: Vec<Date> = self
+            .budgets
+            .iter()
+            .map(|b| b.assessed_on)
+            .chain(self.reviews.iter().map(|r| r.on))
+            .collect();
+        days.sort();
+        days.dedup();
+        days
+    }
+}
+
+/// A case manager's review of a claim held for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct GenClaimReview {
+    /// The day of the review (after the day of service, before `as_of`).
+    pub on: Date,
+    /// Approved (else refused).
+    pub approve: bool,
 }
 
 impl GenPerson {
@@ -435,6 +539,8 @@ pub struct GenVisit {
     pub unit_price: UnitPrice,
     /// The claim's expected outcome.
     pub fate: ClaimFate,
+    /// For a claim held for review, the review, if one took place before `as_of`.
+    pub review: Option<GenClaimReview>,
 }
 
 /// A generated population.
@@ -528,6 +634,10 @@ impl Rng {
 const TAG_PROVIDERS: u64 = 1;
 const TAG_PERSON: u64 = 2;
 const TAG_VISITS: u64 = 3;
+/// Reviews of people and of held claims come from their own streams, so adding them left every
+/// other figure of a seed as it was.
+const TAG_REVIEWS: u64 = 4;
+const TAG_CLAIM_REVIEWS: u64 = 5;
 
 fn check_weights<T>(field: &str, items: &[(T, u32)]) -> Result<(), GenerateError> {
     if items.iter().map(|(_, w)| u64::from(*w)).sum::<u64>() == 0 {
@@ -585,6 +695,13 @@ pub fn check_spec(spec: &GenerateSpec) -> Result<(), GenerateError> {
         "proportions.support_person_levels",
         &p.support_person_levels,
     )?;
+    check_weights("proportions.goal_attainment", &p.goal_attainment)?;
+    if p.held_review_days == 0 || p.held_review_days > 365 {
+        return Err(err(
+            "proportions.held_review_days",
+            format!("{} is not allowed; give 1 to 365 days", p.held_review_days),
+        ));
+    }
     for (f, v) in [
         ("proportions.support_person", p.support_person),
         (
@@ -601,6 +718,9 @@ pub fn check_spec(spec: &GenerateSpec) -> Result<(), GenerateError> {
         ("proportions.claims_shorter", p.claims_shorter),
         ("proportions.visits_disputed", p.visits_disputed),
         ("proportions.visits_confirmed", p.visits_confirmed),
+        ("proportions.reviews_on_time", p.reviews_on_time),
+        ("proportions.held_reviewed", p.held_reviewed),
+        ("proportions.held_approved", p.held_approved),
     ] {
         check_share(f, v)?;
     }
@@ -941,7 +1061,9 @@ pub fn generate(spec: &GenerateSpec, policies: &PolicySet) -> Result<Population,
             start_month,
             budgets,
             visit_slot_start: slot,
+            reviews: Vec::new(),
         };
+        person.reviews = reviews_of(&person, spec);
         person.visit_slot_start = slot;
         slot += (0..months.len())
             .filter(|&m| has_billable_in(&person, &months[m]))
@@ -969,6 +1091,61 @@ pub fn generate(spec: &GenerateSpec, policies: &PolicySet) -> Result<Population,
         visit_slots: slot,
         visit_total: if slot == 0 { 0 } else { visit_total },
     })
+}
+
+/// The reviews of a person (from the person's own stream of [`TAG_REVIEWS`]): after each
+/// assessment, the review falls due [`GenPerson::review_months`] later; it takes place (share
+/// [`Proportions::reviews_on_time`]) when it falls before `as_of`, before the next budget's
+/// reassessment, while the budgets assessed are in force, and (for a child) before the 18th
+/// birthday; a review that takes place sets the next one. A review that does not take place
+/// leaves the person overdue until the next reassessment.
+fn reviews_of(person: &GenPerson, spec: &GenerateSpec) -> Vec<GenReview> {
+    let p = &spec.proportions;
+    let mut rng = rng_for(spec.seed, TAG_REVIEWS, u64::from(person.id), 0);
+    let days: Vec<Date> = {
+        let mut d: Vec<Date> = person.budgets.iter().map(|b| b.assessed_on).collect();
+        d.dedup();
+        d
+    };
+    let mut out = Vec::new();
+    for (k, assessed) in days.iter().enumerate() {
+        let assessed_together: Vec<usize> = (0..person.budgets.len())
+            .filter(|&bi| person.budgets[bi].assessed_on == *assessed)
+            .collect();
+        let next_reassessment = days.get(k + 1).copied();
+        let mut last = *assessed;
+        loop {
+            let due = add_months(last, person.review_months());
+            if due >= spec.as_of
+                || next_reassessment.is_some_and(|n| due >= n)
+                || !assessed_together
+                    .iter()
+                    .all(|&bi| person.budgets[bi].period.contains(due))
+                || (person.target_group == TargetGroup::ChildFt
+                    && age_on(person.birth_date, due) >= 18)
+                || !rng.chance(p.reviews_on_time)
+            {
+                break;
+            }
+            let goals = assessed_together
+                .iter()
+                .map(|&bi| {
+                    let scores = PLAN_GOALS
+                        .iter()
+                        .map(|_| p.goal_attainment[rng.weighted(&p.goal_attainment)].0)
+                        .collect();
+                    (bi, scores)
+                })
+                .collect();
+            out.push(GenReview {
+                on: due,
+                budgets: assessed_together.clone(),
+                goals,
+            });
+            last = due;
+        }
+    }
+    out
 }
 
 /// A plan line for a service needed in a municipality: needed but not available where no
@@ -1288,12 +1465,21 @@ impl Population {
             given += 1;
             i += 1;
         }
+        // Each claim's amount is rounded to the cent on its own, so a month's claims on a line
+        // can come to a few cents more than the line's monthly cost (rounded once), and a plan
+        // that spends its whole budget would then run over the allocation in the budget's last
+        // month: the over-balance claim would be refused though generated as approved. Where a
+        // budget's month would come to more than its monthly amount, each line's per-visit
+        // quantity is cut by the least step (a thousandth of a unit, or a minute) until the
+        // line's month of claims stays within its monthly cost. Other months are untouched.
+        let cuts = over_budget_cuts(person, &billable, &counts);
         let mut out = Vec::with_capacity(n as usize);
         for (idx, (bi, li, line)) in billable.iter().enumerate() {
             let c = counts[idx];
             if c == 0 {
                 continue;
             }
+            let cut = cuts[idx];
             let provider = line.provider.unwrap_or(0);
             let price = line.unit_price.unwrap_or(UnitPrice::from_cents(0));
             let specialist = format!("S{}-{}-{}", person.id, bi, li);
@@ -1307,15 +1493,12 @@ impl Population {
                     Unit::Hour => {
                         let per_visit_min = (q_milli * 60 / 1000 / c).clamp(1, 600);
                         let start_h = (8 + same_day_rank * ((per_visit_min / 60) + 1)).min(23);
-                        (
-                            hours_from_minutes(per_visit_min as u32),
-                            start_h,
-                            per_visit_min as i64,
-                        )
+                        let billed = visit_quantity(line, c, cut).1;
+                        (hours_from_minutes(billed as u32), start_h, billed as i64)
                     }
-                    Unit::DayAndNight => (per_visit_units(q_milli, c), 9, 24 * 60 - 1),
-                    Unit::Night => (per_visit_units(q_milli, c), 21, 10 * 60),
-                    _ => (per_visit_units(q_milli, c), 9, 6 * 60),
+                    Unit::DayAndNight => (visit_quantity(line, c, cut).0, 9, 24 * 60 - 1),
+                    Unit::Night => (visit_quantity(line, c, cut).0, 21, 10 * 60),
+                    _ => (visit_quantity(line, c, cut).0, 9, 6 * 60),
                 };
                 let start = PrimitiveDateTime::new(
                     date,
@@ -1373,10 +1556,30 @@ impl Population {
                     quantity,
                     unit_price,
                     fate,
+                    review: None,
                 });
             }
         }
         out.sort_by(|a, b| a.start.cmp(&b.start).then(a.line.cmp(&b.line)));
+        // Reviews of the held claims, from their own stream, in time order.
+        let mut reviews = rng_for(
+            self.spec.seed,
+            TAG_CLAIM_REVIEWS,
+            u64::from(person.id),
+            month as u64,
+        );
+        for v in out
+            .iter_mut()
+            .filter(|v| matches!(v.fate, ClaimFate::Held(_)))
+        {
+            let reviewed = reviews.chance(p.held_reviewed);
+            let days = reviews.range(1, u64::from(p.held_review_days.max(1)));
+            let approve = reviews.chance(p.held_approved);
+            let on = v.service_date + Duration::days(days as i64);
+            if reviewed && on < self.spec.as_of {
+                v.review = Some(GenClaimReview { on, approve });
+            }
+        }
         out
     }
 
@@ -1387,6 +1590,62 @@ impl Population {
             (0..self.months.len()).flat_map(move |m| self.visits_of(person, m))
         })
     }
+}
+
+/// The quantity billed by each of `c` visits on a line in a month, cut by `cut` least steps
+/// (never below the least step), and for hours the minutes it stands for.
+fn visit_quantity(line: &GenLine, c: u64, cut: u64) -> (Quantity, u64) {
+    let q_milli = line.quantity_per_month.milli();
+    match line.unit {
+        Unit::Hour => {
+            let minutes = (q_milli * 60 / 1000 / c).clamp(1, 600);
+            let billed = minutes.saturating_sub(cut).max(1);
+            (hours_from_minutes(billed as u32), billed)
+        }
+        _ => {
+            let q = per_visit_units(q_milli, c).milli();
+            (Quantity::from_milli(q.saturating_sub(cut).max(1)), 0)
+        }
+    }
+}
+
+/// For each billable line of a person-month (see [`Population::visits_of`]), how many least
+/// steps to cut each visit's quantity by: zero, except on the lines of a budget whose month of
+/// claims (each rounded to the cent) would come to more than its monthly amount; there, enough
+/// that each line's claims stay within the line's monthly cost (the plan's cost, which the plan
+/// check keeps within the monthly amount).
+fn over_budget_cuts(
+    person: &GenPerson,
+    billable: &[(usize, usize, &GenLine)],
+    counts: &[u64],
+) -> Vec<u64> {
+    let claims_of = |line: &GenLine, c: u64, cut: u64| -> i64 {
+        let price = line.unit_price.unwrap_or(UnitPrice::from_cents(0));
+        line_amount(price, visit_quantity(line, c, cut).0).cents() * c as i64
+    };
+    let mut cuts = vec![0u64; billable.len()];
+    let budgets: BTreeSet<usize> = billable.iter().map(|(bi, _, _)| *bi).collect();
+    for bi in budgets {
+        let lines: Vec<usize> = (0..billable.len())
+            .filter(|&i| billable[i].0 == bi && counts[i] > 0)
+            .collect();
+        let month: i64 = lines
+            .iter()
+            .map(|&i| claims_of(billable[i].2, counts[i], 0))
+            .sum();
+        if month <= person.budgets[bi].monthly.cents() {
+            continue;
+        }
+        for i in lines {
+            let line = billable[i].2;
+            let price = line.unit_price.unwrap_or(UnitPrice::from_cents(0));
+            let cap = line_amount(price, line.quantity_per_month).cents();
+            while cuts[i] < 1_000 && claims_of(line, counts[i], cuts[i]) > cap {
+                cuts[i] += 1;
+            }
+        }
+    }
+    cuts
 }
 
 /// A month's quantity split over `c` visits for a unit counted in days or nights: whole units

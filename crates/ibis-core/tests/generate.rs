@@ -4,13 +4,15 @@
 use std::collections::BTreeMap;
 
 use ibis_core::generate::{
-    generate, per_10k, ClaimFate, GenerateSpec, Population, Proportions, VisitVolume, PER_10K,
+    generate, per_10k, ClaimFate, GenPerson, GenVisit, GenerateSpec, Population, Proportions,
+    VisitVolume, PER_10K, PLAN_GOALS,
 };
 use ibis_core::municipality::{builtin_municipalities, PlanningRegion};
 use ibis_core::outcome::{BudgetGroup, TargetGroup};
 use ibis_core::personal_code::PersonalCode;
 use ibis_core::plan::{FundingSource, LineStatus};
 use ibis_core::policy::PolicySet;
+use ibis_core::review::add_months;
 use proptest::prelude::*;
 use time::macros::date;
 
@@ -390,4 +392,136 @@ proptest! {
         let again = generate(&s, &set).expect("generated");
         prop_assert_eq!(&pop, &again);
     }
+}
+
+/// Reviews of people and of held claims come from their own streams: with their shares at 0 the
+/// people and the visits are the same but for the reviews; with the default shares, the shares
+/// hold and every review is where the rules put it.
+#[test]
+fn reviews_come_from_their_own_streams_in_their_proportions() {
+    let base = GenerateSpec {
+        visits: VisitVolume::PerPersonMonth(6),
+        ..spec(9, 3_000, 14)
+    };
+    let with = generate(&base, &policies()).expect("generated");
+    let mut quiet = base.clone();
+    quiet.proportions.reviews_on_time = 0;
+    quiet.proportions.held_reviewed = 0;
+    let without = generate(&quiet, &policies()).expect("generated");
+    for (a, b) in with.persons.iter().zip(&without.persons) {
+        assert!(b.reviews.is_empty());
+        assert_eq!(
+            GenPerson {
+                reviews: Vec::new(),
+                ..a.clone()
+            },
+            *b
+        );
+    }
+    assert!(with
+        .visits()
+        .map(|v| GenVisit { review: None, ..v })
+        .eq(without.visits()));
+
+    let p = Proportions::default();
+    let as_of = base.as_of;
+    // Reviews falling due (before as_of and the next reassessment, while the budgets assessed
+    // are in force, a child under 18) and those that took place.
+    let (mut due, mut held) = (0u64, 0u64);
+    let mut scores: BTreeMap<i8, u64> = BTreeMap::new();
+    for x in &with.persons {
+        let months = match x.target_group {
+            TargetGroup::ChildFt => 6,
+            TargetGroup::AdultGrt => 12,
+        };
+        let mut days: Vec<_> = x.budgets.iter().map(|b| b.assessed_on).collect();
+        days.dedup();
+        for (k, a) in days.iter().enumerate() {
+            let mut last = *a;
+            loop {
+                let d = add_months(last, months);
+                let in_force = x
+                    .budgets
+                    .iter()
+                    .filter(|b| b.assessed_on == *a)
+                    .all(|b| b.period.contains(d));
+                let adult_then = x.target_group == TargetGroup::ChildFt
+                    && ibis_core::registry::age_on(x.birth_date, d) >= 18;
+                if d >= as_of || days.get(k + 1).is_some_and(|n| d >= *n) || !in_force || adult_then
+                {
+                    break;
+                }
+                due += 1;
+                let Some(r) = x.reviews.iter().find(|r| r.on == d) else {
+                    break;
+                };
+                held += 1;
+                assert_eq!(r.goals.len(), r.budgets.len());
+                for (bi, g) in &r.goals {
+                    assert!(x.budgets[*bi].period.contains(d));
+                    assert_eq!(g.len(), PLAN_GOALS.len());
+                    for s in g {
+                        *scores.entry(s.score()).or_default() += 1;
+                    }
+                }
+                last = d;
+            }
+        }
+    }
+    let reviews: u64 = with.persons.iter().map(|x| x.reviews.len() as u64).sum();
+    assert_eq!(held, reviews, "every review is at a review date");
+    assert!(due > 500, "{due} reviews due");
+    let tol = 300;
+    let close = |what: &str, got: u64, want: u64| {
+        assert!(
+            got.abs_diff(want) <= tol,
+            "{what}: {got} per 10,000, expected {want} ± {tol}"
+        );
+    };
+    close(
+        "reviews on time",
+        per_10k(held, due),
+        u64::from(p.reviews_on_time),
+    );
+    let goals: u64 = scores.values().sum();
+    let total_w: u64 = p.goal_attainment.iter().map(|(_, w)| u64::from(*w)).sum();
+    for (g, w) in &p.goal_attainment {
+        close(
+            &format!("goal attainment {}", g.score()),
+            per_10k(scores.get(&g.score()).copied().unwrap_or(0), goals),
+            u64::from(*w) * 10_000 / total_w,
+        );
+    }
+
+    // Held claims whose whole review window is before as_of: reviewed and approved shares.
+    let (mut heldc, mut reviewed, mut approved) = (0u64, 0u64, 0u64);
+    for v in with.visits() {
+        match (v.fate, v.review) {
+            (ClaimFate::Held(_), r) => {
+                if let Some(r) = r {
+                    assert!(r.on > v.service_date && r.on < as_of);
+                    assert!((r.on - v.service_date).whole_days() <= i64::from(p.held_review_days));
+                }
+                if v.service_date + time::Duration::days(i64::from(p.held_review_days)) < as_of {
+                    heldc += 1;
+                    if let Some(r) = r {
+                        reviewed += 1;
+                        approved += u64::from(r.approve);
+                    }
+                }
+            }
+            (_, r) => assert_eq!(r, None, "only held claims are reviewed"),
+        }
+    }
+    assert!(heldc > 1_000, "{heldc} held claims");
+    close(
+        "held reviewed",
+        per_10k(reviewed, heldc),
+        u64::from(p.held_reviewed),
+    );
+    close(
+        "held approved",
+        per_10k(approved, reviewed),
+        u64::from(p.held_approved),
+    );
 }

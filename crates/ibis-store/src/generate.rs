@@ -5,7 +5,9 @@
 //! plan, agreement, visit and claim goes through the same core checks and decisions as the API
 //! ([`PersonInput::check`], [`AssessmentInput::check`], [`PolicySet::compute`],
 //! [`DecisionInput::check`] and [`notice`], [`PlanInput::check`] and [`cost`],
-//! [`AgreementInput::check`], [`decide`] and [`entries_for_decision`]); only the storage is
+//! [`AgreementInput::check`], [`decide`] and [`entries_for_decision`]; a review's renewed
+//! assessment by the same assessment check and its goal scores by [`check_goal_reviews`]; a held
+//! claim's review by [`entries_for_approval`]); only the storage is
 //! different: rows are gathered in memory and written many at a time, with ids given by the
 //! loader, and the load is audited by one entry (written in the first transaction, so even a
 //! load that fails half-way is recorded) instead of one per row.
@@ -32,8 +34,8 @@ use ibis_core::claim::{
     EarlierClaim, Visit,
 };
 use ibis_core::decision::{notice, DecisionInput, DEFAULT_CONTEST_DAYS};
-use ibis_core::generate::{GenBudget, GenPerson, Population};
-use ibis_core::ledger::{balances, entries_for_decision, Entry};
+use ibis_core::generate::{GenBudget, GenPerson, Population, PLAN_GOALS};
+use ibis_core::ledger::{balances, entries_for_approval, entries_for_decision, Entry};
 use ibis_core::money::Quantity;
 use ibis_core::outcome::{BudgetGroup, TargetGroup};
 use ibis_core::plan::{
@@ -42,6 +44,7 @@ use ibis_core::plan::{
 };
 use ibis_core::policy::{CapSpan, Policy, PolicySet};
 use ibis_core::registry::PersonInput;
+use ibis_core::review::{check_goal_reviews, GoalReviewInput};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -99,6 +102,14 @@ pub struct LoadCounts {
     pub claims_held: u64,
     /// Claims refused.
     pub claims_refused: u64,
+    /// Reviews at the review date (each renews the assessments of the budgets in force).
+    pub reviews: u64,
+    /// Goals scored at review.
+    pub goal_reviews: u64,
+    /// Held claims reviewed and approved.
+    pub held_approved: u64,
+    /// Held claims reviewed and refused.
+    pub held_refused: u64,
     /// Ledger entries.
     pub ledger_entries: u64,
 }
@@ -211,6 +222,7 @@ struct Tables {
     plans: Batch,
     plan_versions: Batch,
     plan_signatures: Batch,
+    goal_reviews: Batch,
     agreements: Batch,
     provider_clients: Batch,
     visits: Batch,
@@ -314,6 +326,18 @@ impl Tables {
                     "created_at",
                 ],
             ),
+            goal_reviews: Batch::new(
+                "goal_reviews",
+                &[
+                    "plan_id",
+                    "goal_index",
+                    "attainment",
+                    "note",
+                    "reviewed_on",
+                    "reviewed_by",
+                    "created_at",
+                ],
+            ),
             agreements: Batch::new(
                 "agreements",
                 &[
@@ -397,6 +421,7 @@ impl Tables {
             &mut self.plans,
             &mut self.plan_versions,
             &mut self.plan_signatures,
+            &mut self.goal_reviews,
             &mut self.agreements,
             &mut self.provider_clients,
             &mut self.visits,
@@ -624,9 +649,10 @@ fn rating(r: u8, note: &str) -> Option<RatingInput> {
     })
 }
 
-/// The assessment input the generated outcome stands for.
-fn assessment_input(b: &GenBudget) -> Result<AssessmentInput> {
-    let on = b.assessed_on.to_string();
+/// The assessment input the generated outcome stands for, assessed on `on` (the budget's
+/// assessment, or a review).
+fn assessment_input(b: &GenBudget, on: Date) -> Result<AssessmentInput> {
+    let on = on.to_string();
     let o = &b.outcome;
     Ok(match o.group {
         BudgetGroup::ChildFt => {
@@ -763,22 +789,46 @@ fn load_person(
     let mut ledgers: Vec<(String, Vec<Entry>)> = Vec::new();
     let mut clients: BTreeSet<i64> = BTreeSet::new();
 
-    // Assessment ids, in order; a reassessment of the same scheme supersedes the one before.
+    // Assessment ids, in order: the budgets' assessments, then those renewed at review. A later
+    // assessment of the same scheme supersedes the one before.
     let first_assessment = ids.assessment;
-    ids.assessment += person.budgets.len() as i64;
-    for (bi, b) in person.budgets.iter().enumerate() {
-        // Assessment, signed (superseded once the next one of the scheme is signed).
-        let a = assessment_input(b)?
-            .check(p.birth_date, b.assessed_on)
-            .map_err(|e| field_errors(&format!("person {} assessment", person.id), e))?;
-        let assessment_id = first_assessment + bi as i64;
-        let superseded_by = person
-            .budgets
+    let mut assessed: Vec<(Date, usize, i64)> = person
+        .budgets
+        .iter()
+        .enumerate()
+        .map(|(bi, b)| (b.assessed_on, bi, first_assessment + bi as i64))
+        .collect();
+    let mut review_ids: Vec<Vec<i64>> = Vec::with_capacity(person.reviews.len());
+    let mut next = first_assessment + person.budgets.len() as i64;
+    for r in &person.reviews {
+        let mut these = Vec::with_capacity(r.budgets.len());
+        for &bi in &r.budgets {
+            assessed.push((r.on, bi, next));
+            these.push(next);
+            next += 1;
+        }
+        review_ids.push(these);
+    }
+    ids.assessment = next;
+    let superseded_by = |id: i64| -> Option<i64> {
+        let &(on, bi, _) = assessed.iter().find(|a| a.2 == id)?;
+        let group = person.budgets[bi].outcome.group;
+        assessed
             .iter()
-            .enumerate()
-            .skip(bi + 1)
-            .find(|(_, n)| n.outcome.group == b.outcome.group)
-            .map(|(ni, _)| first_assessment + ni as i64);
+            .filter(|(o, b, i)| person.budgets[*b].outcome.group == group && (*o, *i) > (on, id))
+            .min_by_key(|(o, _, i)| (*o, *i))
+            .map(|a| a.2)
+    };
+    let assessment_row = |t: &mut Tables,
+                          b: &GenBudget,
+                          on: Date,
+                          assessment_id: i64|
+     -> Result<ibis_core::assessment::Assessment> {
+        // Signed (superseded once the next one of the scheme is signed).
+        let a = assessment_input(b, on)?
+            .check(p.birth_date, on)
+            .map_err(|e| field_errors(&format!("person {} assessment", person.id), e))?;
+        let superseded_by = superseded_by(assessment_id);
         t.assessments.push(vec![
             V::I(assessment_id),
             V::I(person_id),
@@ -796,11 +846,17 @@ fn load_person(
             V::T(encode(&a)?),
             V::T(encode(&vec![who.actor.clone()])?),
             V::OI(who.actor_id),
-            V::T(at(b.assessed_on, 10)),
+            V::T(at(on, 10)),
             V::OI(who.actor_id),
-            V::OT(Some(at(b.assessed_on, 15))),
+            V::OT(Some(at(on, 15))),
             V::OI(superseded_by),
         ]);
+        Ok(a)
+    };
+    let mut plans: Vec<(i64, ibis_core::plan::Plan)> = Vec::with_capacity(person.budgets.len());
+    for (bi, b) in person.budgets.iter().enumerate() {
+        let assessment_id = first_assessment + bi as i64;
+        let a = assessment_row(t, b, b.assessed_on, assessment_id)?;
         counts.assessments += 1;
 
         // Decision, as proposed by the policy on the period's first day.
@@ -878,13 +934,16 @@ fn load_person(
         let input = PlanInput {
             period_from: terms.period.from.to_string(),
             period_to: terms.period.to.map(|d| d.to_string()).unwrap_or_default(),
-            goals: vec![GoalInput {
-                term: "long".into(),
-                text: match person.target_group {
-                    TargetGroup::ChildFt => "Attīstīt patstāvību ikdienā un mācībās.".into(),
-                    TargetGroup::AdultGrt => "Dzīvot pēc iespējas patstāvīgi kopienā.".into(),
-                },
-            }],
+            goals: PLAN_GOALS
+                .iter()
+                .map(|(term, child, adult)| GoalInput {
+                    term: (*term).into(),
+                    text: match person.target_group {
+                        TargetGroup::ChildFt => (*child).into(),
+                        TargetGroup::AdultGrt => (*adult).into(),
+                    },
+                })
+                .collect(),
             needs: "Atbalsts ikdienas dzīvē un sociālā rehabilitācija.".into(),
             lines: b
                 .lines
@@ -962,6 +1021,7 @@ fn load_person(
             V::T(at(signed_on, 14)),
         ]);
         counts.plans += 1;
+        plans.push((plan_id, plan.clone()));
         counts.plan_lines += plan.lines.len() as u64;
 
         // Agreements for the lines received from the budget.
@@ -1030,13 +1090,62 @@ fn load_person(
         }
     }
 
+    // Reviews at the review date: the budgets' assessments renewed (the same outcome), and each
+    // goal of their plans scored, checked as the API checks them.
+    for (r, these) in person.reviews.iter().zip(&review_ids) {
+        for (&bi, &assessment_id) in r.budgets.iter().zip(these) {
+            assessment_row(t, &person.budgets[bi], r.on, assessment_id)?;
+            counts.assessments += 1;
+        }
+        for (bi, scores) in &r.goals {
+            let (plan_id, plan) = &plans[*bi];
+            if !plan.period.contains(r.on) {
+                return Err(invalid(
+                    "reviews",
+                    format!(
+                        "person {}: a review on {} outside the plan's period",
+                        person.id, r.on
+                    ),
+                ));
+            }
+            let inputs: Vec<GoalReviewInput> = scores
+                .iter()
+                .enumerate()
+                .map(|(goal_index, g)| GoalReviewInput {
+                    goal_index,
+                    attainment: g.score(),
+                    note: "Novērtēts pārskatīšanā.".into(),
+                })
+                .collect();
+            let reviews = check_goal_reviews(&inputs, plan.goals.len())
+                .map_err(|e| field_errors(&format!("person {} goal review", person.id), e))?;
+            for g in reviews {
+                t.goal_reviews.push(vec![
+                    V::I(*plan_id),
+                    V::I(g.goal_index as i64),
+                    V::I(i64::from(g.attainment.score())),
+                    V::T(g.note.clone()),
+                    V::T(date_text(r.on)),
+                    V::T(who.actor.clone()),
+                    V::T(at(r.on, 16)),
+                ]);
+                counts.goal_reviews += 1;
+            }
+        }
+        counts.reviews += 1;
+    }
+
     // Visits and claims, month by month, in time order; each claim decided by the core.
     // Units accepted per (service, year, month) for the person, for caps.
     let mut person_used: HashMap<(String, i32, u8), Quantity> = HashMap::new();
+    // Reviews of held claims not yet applied: booked in day order, each before the claims of
+    // its day, so every later claim sees the balance the review left.
+    let mut pending: Vec<PendingReview> = Vec::new();
     for m in 0..population.months.len() {
         let visits = population.visits_of(person, m);
         let mut recorded: Vec<Visit> = Vec::with_capacity(visits.len());
         for gv in visits {
+            apply_reviews(t, counts, &mut ledgers, &mut pending, Some(gv.service_date))?;
             let Some(&ai) = by_line.get(&(gv.budget, gv.line)) else {
                 return Err(invalid(
                     "visits",
@@ -1171,6 +1280,16 @@ fn load_person(
             } else {
                 counts.claims_refused += 1;
             }
+            if let (true, true, Some(review)) =
+                (decision.accepted, decision.needs_review, gv.review)
+            {
+                pending.push(PendingReview {
+                    on: review.on,
+                    approve: review.approve,
+                    budget: ag.budget,
+                    ref_id: ref_id.clone(),
+                });
+            }
             ag.last_day.push(EarlierClaim::of(&line, decision.accepted));
             let decision_json = serde_json::to_value(&decision)
                 .map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
@@ -1193,6 +1312,49 @@ fn load_person(
                 V::OT(None),
             ]);
             counts.claims += 1;
+        }
+    }
+    apply_reviews(t, counts, &mut ledgers, &mut pending, None)
+}
+
+/// A review of a held claim waiting to be booked.
+struct PendingReview {
+    on: Date,
+    approve: bool,
+    /// Index into the person's budgets (and ledgers).
+    budget: usize,
+    ref_id: String,
+}
+
+/// Books the pending reviews dated on or before `until` (all of them for `None`), in day order,
+/// through the same core function as the case manager's review (`entries_for_approval`).
+fn apply_reviews(
+    t: &mut Tables,
+    counts: &mut LoadCounts,
+    ledgers: &mut [(String, Vec<Entry>)],
+    pending: &mut Vec<PendingReview>,
+    until: Option<Date>,
+) -> Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let (mut due, rest): (Vec<_>, Vec<_>) = std::mem::take(pending)
+        .into_iter()
+        .partition(|r| until.is_none_or(|d| r.on <= d));
+    *pending = rest;
+    due.sort_by_key(|r| r.on);
+    for r in due {
+        let (line_name, ledger) = &mut ledgers[r.budget];
+        let entries = entries_for_approval(ledger, line_name, &r.ref_id, r.approve, r.on)
+            .map_err(|m| invalid("claims", m))?;
+        for e in &entries {
+            push_entry(t, e, at(r.on, 10));
+        }
+        ledger.extend(entries);
+        if r.approve {
+            counts.held_approved += 1;
+        } else {
+            counts.held_refused += 1;
         }
     }
     Ok(())

@@ -242,10 +242,12 @@ impl Store {
             }
         }
 
-        // Reviews: the last signed assessment on or before `as_of`.
+        // Reviews: the last signed assessment on or before `as_of`, whether or not a later one
+        // has superseded it since (on a past day, an assessment superseded after that day was
+        // still the one in force: counting only those signed today hid who was overdue then).
         let sql = format!(
             "SELECT a.person_id, a.assessed_on, a.next_review_on FROM assessments a JOIN persons p ON p.id = a.person_id \
-             WHERE a.status = 'signed' AND a.assessed_on <= $1 AND {} ORDER BY a.person_id, a.assessed_on, a.id",
+             WHERE a.status IN ('signed', 'superseded') AND a.assessed_on <= $1 AND {} ORDER BY a.person_id, a.assessed_on, a.id",
             area_sql(area, "p.municipality_code", 2).0
         );
         let mut last: BTreeMap<i64, time::Date> = BTreeMap::new();

@@ -76,6 +76,7 @@ async fn contents(store: &Store) -> Vec<String> {
         ("plans", "id"),
         ("plan_versions", "plan_id, version"),
         ("plan_signatures", "id"),
+        ("goal_reviews", "id"),
         ("agreements", "id"),
         ("provider_clients", "provider_id, person_id"),
         ("visits", "id"),
@@ -137,7 +138,53 @@ async fn loads_consistently(store: Store) {
     assert_eq!(count(&store, "persons").await, pop.persons.len() as i64);
     assert_eq!(count(&store, "providers").await, pop.providers.len() as i64);
     assert_eq!(count(&store, "provider_services").await, offers as i64);
-    assert_eq!(count(&store, "assessments").await, budgets as i64);
+    // One assessment per budget, and one per budget renewed at review.
+    let renewed: usize = pop
+        .persons
+        .iter()
+        .flat_map(|p| &p.reviews)
+        .map(|r| r.budgets.len())
+        .sum();
+    assert!(renewed > 0, "the population has reviews");
+    assert_eq!(
+        count(&store, "assessments").await,
+        (budgets + renewed) as i64
+    );
+    assert_eq!(
+        counts.reviews,
+        pop.persons
+            .iter()
+            .map(|p| p.reviews.len() as u64)
+            .sum::<u64>()
+    );
+    let goals: usize = pop
+        .persons
+        .iter()
+        .flat_map(|p| &p.reviews)
+        .flat_map(|r| &r.goals)
+        .map(|(_, g)| g.len())
+        .sum();
+    assert_eq!(count(&store, "goal_reviews").await, goals as i64);
+    assert_eq!(counts.goal_reviews, goals as u64);
+    // Held claims reviewed as the generator says (approved or refused).
+    let (mut approve, mut refuse) = (0u64, 0u64);
+    for v in pop.visits() {
+        if let Some(r) = v.review {
+            if r.approve {
+                approve += 1;
+            } else {
+                refuse += 1;
+            }
+        }
+    }
+    assert!(
+        approve > 0 && refuse > 0,
+        "{approve} approved, {refuse} refused"
+    );
+    assert_eq!(
+        (counts.held_approved, counts.held_refused),
+        (approve, refuse)
+    );
     assert_eq!(count(&store, "budget_decisions").await, budgets as i64);
     assert_eq!(count(&store, "plans").await, budgets as i64);
     assert!(count(&store, "plan_versions").await >= 3 * budgets as i64);

@@ -6,15 +6,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ibis_core::generate::{generate, ClaimFate, GenPerson, GenerateSpec, Population};
+use ibis_core::generate::{generate, ClaimFate, GenPerson, GenerateSpec, Population, VisitVolume};
 use ibis_core::money::{line_amount, Money};
 use ibis_core::monitoring::{self, AgeGroup, Area, Disclosure, Figure};
+use ibis_core::outcome::TargetGroup;
 use ibis_core::plan::LineStatus;
 use ibis_core::policy::PolicySet;
 use ibis_core::Period;
 use ibis_store::generate::{load, LoadOptions};
 use ibis_store::Store;
 use time::macros::date;
+use time::Date;
 
 struct TempDir(std::path::PathBuf);
 
@@ -165,7 +167,20 @@ async fn check_area(
             continue;
         }
         let line = &p.budgets[v.budget].lines[v.line];
+        // A held claim approved at review counts as spent on its day of service.
+        let approved_at_review = v.review.is_some_and(|r| r.approve);
         match v.fate {
+            ClaimFate::Held(code) if approved_at_review => {
+                let amount = line_amount(v.unit_price, v.quantity);
+                *by_service.entry(line.service.clone()).or_default() += amount;
+                *by_provider.entry(v.provider).or_default() += amount;
+                approved_total += amount;
+                approved_claims += 1;
+                let code = serde_json::to_value(code).unwrap();
+                *anomalies
+                    .entry(code.as_str().unwrap().to_owned())
+                    .or_default() += 1;
+            }
             ClaimFate::Approved => {
                 let amount = line_amount(v.unit_price, v.quantity);
                 *by_service.entry(line.service.clone()).or_default() += amount;
@@ -222,6 +237,8 @@ async fn check_area(
         )),
         "{area:?}: cost per person per month"
     );
+
+    check_reviews(&d, pop, &served_now, period, as_of, area);
 
     // The service-gap map.
     let municipalities: Vec<String> = store.area_municipalities(area).await.unwrap();
@@ -309,7 +326,11 @@ async fn check_area(
         }
         match v.fate {
             ClaimFate::Approved => {}
-            ClaimFate::Held(_) => held_all += line_amount(v.unit_price, v.quantity),
+            // Still held: never reviewed.
+            ClaimFate::Held(_) if v.review.is_none() => {
+                held_all += line_amount(v.unit_price, v.quantity)
+            }
+            ClaimFate::Held(_) => {}
             ClaimFate::Refused(_) => {}
         }
     }
@@ -330,10 +351,108 @@ async fn check_area(
     let _ = allocated;
 }
 
-async fn against_a_generated_population(postgres: bool) {
+/// `d` plus `n` calendar months, for the first day of a month (every assessment and review
+/// the generator makes is on one).
+fn plus_months(d: Date, n: u32) -> Date {
+    assert_eq!(d.day(), 1, "{d}");
+    let index = d.year() * 12 + i32::from(u8::from(d.month())) - 1 + n as i32;
+    Date::from_calendar_date(
+        index.div_euclid(12),
+        time::Month::try_from((index.rem_euclid(12) + 1) as u8).unwrap(),
+        1,
+    )
+    .unwrap()
+}
+
+/// Overdue reviews, goal attainment at review and anomalies resolved, counted here from the
+/// population's own assessments, reviews and held-claim reviews.
+fn check_reviews(
+    d: &monitoring::Dashboard,
+    pop: &Population,
+    served_now: &dyn Fn(&GenPerson) -> bool,
+    period: &Period,
+    as_of: Date,
+    area: &Area,
+) {
+    // Overdue on `as_of`: the last assessment on or before it (a budget's, or one renewed at
+    // review) set a review date (6 months on for a child, 12 for an adult) before it.
+    let mut overdue = 0u64;
+    for p in pop.persons.iter().filter(|p| served_now(p)) {
+        let months = match p.target_group {
+            TargetGroup::ChildFt => 6,
+            TargetGroup::AdultGrt => 12,
+        };
+        let last = p
+            .budgets
+            .iter()
+            .map(|b| b.assessed_on)
+            .chain(p.reviews.iter().map(|r| r.on))
+            .filter(|on| *on <= as_of)
+            .max();
+        if last.is_some_and(|l| plus_months(l, months) < as_of) {
+            overdue += 1;
+        }
+    }
+    assert_eq!(
+        d.overdue_reviews.people,
+        Some(overdue),
+        "{area:?} {period:?}: overdue reviews"
+    );
+
+    // Goals scored at reviews in the period: goals by score, people by score.
+    let mut goals: BTreeMap<String, u64> = BTreeMap::new();
+    let mut goal_people: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    for p in pop.persons.iter().filter(|p| served_now(p)) {
+        for r in p.reviews.iter().filter(|r| period.contains(r.on)) {
+            for (_, scores) in &r.goals {
+                for g in scores {
+                    let k = g.score().to_string();
+                    *goals.entry(k.clone()).or_default() += 1;
+                    inc(&mut goal_people, k, p.id);
+                }
+            }
+        }
+    }
+    assert_eq!(
+        counts(&d.goal_attainment),
+        goals,
+        "{area:?} {period:?}: goals by attainment"
+    );
+    assert_eq!(
+        people(&d.goal_attainment)
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .collect::<BTreeMap<_, _>>(),
+        sizes(goal_people),
+        "{area:?} {period:?}: people by goal attainment"
+    );
+    assert_eq!(
+        d.goal_attainment.len(),
+        5,
+        "every score of the scale is shown"
+    );
+
+    // Holds ended by review in the period (approved or refused), on budgets that overlap it.
+    let mut resolved = 0u64;
+    let mut resolved_people = BTreeSet::new();
+    for v in pop.visits() {
+        let p = &pop.persons[(v.person - 1) as usize];
+        let Some(r) = v.review else { continue };
+        if served_now(p) && period.contains(r.on) && p.budgets[v.budget].period.overlaps(period) {
+            resolved += 1;
+            resolved_people.insert(p.id);
+        }
+    }
+    assert_eq!(
+        (d.anomalies_resolved.people, d.anomalies_resolved.count),
+        (Some(resolved_people.len() as u64), Some(resolved)),
+        "{area:?} {period:?}: anomalies resolved"
+    );
+}
+
+async fn against_a_generated_population(postgres: bool, spec: GenerateSpec) {
     let (store, _dir) = open(postgres).await;
     let policies = PolicySet::builtin().unwrap();
-    let spec = GenerateSpec::new(2026, 300, 6, date!(2026 - 11 - 22));
     let pop = generate(&spec, &policies).unwrap();
     load(
         &store,
@@ -358,28 +477,85 @@ async fn against_a_generated_population(postgres: bool) {
     }
     let (m, _) = by_m.iter().max_by_key(|(_, n)| **n).unwrap();
     let region: ibis_core::municipality::PlanningRegion = regions[*m].parse().unwrap();
-    // Three months in the middle of the service months, and all of them.
+    // Three months near the start, one month and three months in the middle, all of them, and
+    // the last month to the end of `as_of`'s month (so reviews are counted on `as_of` itself).
     let months = &pop.months;
-    let middle = Period::new(months[1].from, months[3].to.unwrap()).unwrap();
-    let whole = Period::new(months[0].from, months[months.len() - 1].to.unwrap()).unwrap();
-    let one = months[2];
+    let n = months.len();
+    let whole = Period::new(months[0].from, months[n - 1].to.unwrap()).unwrap();
+    let periods = [
+        Period::new(months[1].from, months[3].to.unwrap()).unwrap(),
+        months[n / 2],
+        Period::new(months[n / 2 - 1].from, months[n / 2 + 1].to.unwrap()).unwrap(),
+        whole,
+        Period::new(months[n - 1].from, date!(2026 - 12 - 01)).unwrap(),
+    ];
     for area in [
         Area::Municipality((*m).to_owned()),
         Area::Region(region),
         Area::Country,
     ] {
-        for period in [&middle, &one] {
+        for period in &periods {
             check_area(&store, &pop, &regions, &area, period, &whole).await;
         }
+    }
+    // The figures checked are not empty: the country has overdue reviews on `as_of`, goals
+    // scored and holds resolved over the whole window.
+    let today = date!(2026 - 11 - 22);
+    let recent = &periods[4];
+    let facts = store
+        .monitoring_facts(&Area::Country, recent, monitoring::as_of(recent, today))
+        .await
+        .unwrap();
+    let d = monitoring::dashboard(&facts, Vec::new(), recent, today, Disclosure::Rows);
+    assert_eq!(d.as_of, today);
+    assert!(d.overdue_reviews.people.unwrap() > 0, "overdue on as_of");
+    let facts = store
+        .monitoring_facts(&Area::Country, &whole, monitoring::as_of(&whole, today))
+        .await
+        .unwrap();
+    let d = monitoring::dashboard(&facts, Vec::new(), &whole, today, Disclosure::Rows);
+    assert!(
+        d.overdue_reviews.people.unwrap() > 0,
+        "overdue at the window's end"
+    );
+    assert!(
+        counts(&d.goal_attainment).len() >= 3,
+        "goals scored: {:?}",
+        d.goal_attainment
+    );
+    assert!(d.anomalies_resolved.count.unwrap() > 0, "holds resolved");
+}
+
+/// Six months of services, 300 people, the default visit rate.
+fn six_months() -> GenerateSpec {
+    GenerateSpec::new(2026, 300, 6, date!(2026 - 11 - 22))
+}
+
+/// Fourteen months (reassessments for new budgets, so assessments are superseded), 200
+/// people, few visits.
+fn fourteen_months() -> GenerateSpec {
+    GenerateSpec {
+        visits: VisitVolume::PerPersonMonth(3),
+        ..GenerateSpec::new(77, 200, 14, date!(2026 - 11 - 22))
     }
 }
 
 #[tokio::test]
 async fn indicators_match_a_generated_population_sqlite() {
-    against_a_generated_population(false).await;
+    against_a_generated_population(false, six_months()).await;
 }
 
 #[tokio::test]
 async fn indicators_match_a_generated_population_postgres() {
-    against_a_generated_population(true).await;
+    against_a_generated_population(true, six_months()).await;
+}
+
+#[tokio::test]
+async fn indicators_match_a_generated_population_over_fourteen_months_sqlite() {
+    against_a_generated_population(false, fourteen_months()).await;
+}
+
+#[tokio::test]
+async fn indicators_match_a_generated_population_over_fourteen_months_postgres() {
+    against_a_generated_population(true, fourteen_months()).await;
 }

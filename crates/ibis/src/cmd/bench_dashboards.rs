@@ -98,7 +98,7 @@ async fn plain(
         format!("SELECT l.kind, CAST(SUM(l.amount_cents) AS BIGINT) FROM budget_decisions d JOIN persons p ON p.id = d.person_id JOIN ledger_entries l ON l.budget_line = 'decision-' || CAST(d.id AS TEXT) WHERE {overlap} AND {cond} AND l.on_date >= $1 AND l.on_date < $2 GROUP BY l.kind"),
         format!("SELECT a.service, c.provider_id, CAST(SUM(c.amount_cents) AS BIGINT), COUNT(*) FROM claims c JOIN agreements a ON a.id = c.agreement_id JOIN persons p ON p.id = c.person_id WHERE c.service_date >= $1 AND c.service_date < $2 AND {cond} AND c.accepted = $4 AND c.needs_review = $5 GROUP BY a.service, c.provider_id"),
         format!("SELECT COUNT(*) FROM claims c JOIN persons p ON p.id = c.person_id WHERE c.service_date >= $1 AND c.service_date < $2 AND {cond} AND c.accepted = $4 AND c.needs_review = $4"),
-        format!("SELECT COUNT(*) FROM persons p WHERE {cond} AND (SELECT a.next_review_on FROM assessments a WHERE a.person_id = p.id AND a.status = 'signed' AND a.assessed_on <= $1 ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) < $1 AND $2 = $2"),
+        format!("SELECT COUNT(*) FROM persons p WHERE {cond} AND (SELECT a.next_review_on FROM assessments a WHERE a.person_id = p.id AND a.status IN ('signed', 'superseded') AND a.assessed_on <= $1 ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) < $1 AND $2 = $2"),
     ];
     let mut rows = 0;
     let mut served = 0;
