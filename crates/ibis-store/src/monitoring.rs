@@ -182,39 +182,66 @@ impl Store {
             }
         }
 
-        // Approved claims by day of service: accepted without a hold, or held and approved.
-        let sql = format!(
-            "SELECT c.person_id, a.service, COALESCE(s.category, '') AS category, c.provider_id, \
-             {} AS amount, {} AS co, COUNT(*) AS n \
-             FROM claims c JOIN agreements a ON a.id = c.agreement_id JOIN persons p ON p.id = c.person_id \
-             LEFT JOIN service_types s ON s.code = a.service \
-             WHERE c.service_date >= $1 AND c.service_date < $2 AND {area_cond} AND c.accepted = $4 \
-             AND (c.needs_review = $5 OR EXISTS (SELECT 1 FROM ledger_entries l WHERE l.budget_line = c.budget_line \
-               AND l.kind = 'approved-claim' AND l.ref_id = 'claim:' || CAST(c.provider_id AS TEXT) || ':' || c.idempotency_key)) \
-             GROUP BY c.person_id, a.service, s.category, c.provider_id",
-            sum("c.amount_cents"),
-            sum("c.co_payment_cents"),
-        );
-        for r in sqlx::query(&sql)
-            .bind(&from)
-            .bind(&to)
-            .bind(&area_v)
-            .bind(true)
-            .bind(false)
-            .fetch_all(self.pool())
-            .await?
-        {
-            let Some(f) = facts.get_mut(&int(&r, "person_id")?) else {
-                continue;
-            };
-            f.spending.push(SpendingFacts {
-                service: text(&r, "service")?,
-                category: text(&r, "category")?,
-                provider_id: int(&r, "provider_id")?,
-                amount: Money::from_cents(int(&r, "amount")?),
-                co_payment: Money::from_cents(int(&r, "co")?),
-                claims: u64::try_from(int(&r, "n")?).unwrap_or(0),
-            });
+        // Approved claims by day of service: accepted without a hold, or held and approved at
+        // review. Two statements, because the first (nearly every claim) is then answered from
+        // the `claims_by_person` index alone, summed by agreement before the agreement's
+        // service is looked up; only the second (the held claims) reads claim rows and the
+        // ledger. One statement with `needs_review = false OR EXISTS (...)` read every claim
+        // row: 68-166 s for Rīga's 3 million claims, against seconds (docs/benchmarks.md).
+        let held_approved = "c.needs_review = $4 AND EXISTS (SELECT 1 FROM ledger_entries l \
+             WHERE l.budget_line = c.budget_line AND l.kind = 'approved-claim' \
+             AND l.ref_id = 'claim:' || CAST(c.provider_id AS TEXT) || ':' || c.idempotency_key)";
+        for which in ["c.needs_review = $5", held_approved] {
+            let sql = format!(
+                "SELECT g.person_id, a.service, COALESCE(s.category, '') AS category, g.provider_id, \
+                 {} AS amount, {} AS co, {} AS n \
+                 FROM (SELECT c.person_id, c.agreement_id, c.provider_id, SUM(c.amount_cents) AS amount, \
+                   SUM(c.co_payment_cents) AS co, COUNT(*) AS n \
+                   FROM claims c JOIN persons p ON p.id = c.person_id \
+                   WHERE c.service_date >= $1 AND c.service_date < $2 AND {area_cond} AND c.accepted = $4 \
+                   AND {which} AND $5 = $5 \
+                   GROUP BY c.person_id, c.agreement_id, c.provider_id) g \
+                 JOIN agreements a ON a.id = g.agreement_id \
+                 LEFT JOIN service_types s ON s.code = a.service \
+                 GROUP BY g.person_id, a.service, s.category, g.provider_id",
+                sum("g.amount"),
+                sum("g.co"),
+                sum("g.n"),
+            );
+            for r in sqlx::query(&sql)
+                .bind(&from)
+                .bind(&to)
+                .bind(&area_v)
+                .bind(true)
+                .bind(false)
+                .fetch_all(self.pool())
+                .await?
+            {
+                let Some(f) = facts.get_mut(&int(&r, "person_id")?) else {
+                    continue;
+                };
+                let row = SpendingFacts {
+                    service: text(&r, "service")?,
+                    category: text(&r, "category")?,
+                    provider_id: int(&r, "provider_id")?,
+                    amount: Money::from_cents(int(&r, "amount")?),
+                    co_payment: Money::from_cents(int(&r, "co")?),
+                    claims: u64::try_from(int(&r, "n")?).unwrap_or(0),
+                };
+                // The held-and-approved claims join the row of the same service and provider.
+                match f
+                    .spending
+                    .iter_mut()
+                    .find(|s| s.service == row.service && s.provider_id == row.provider_id)
+                {
+                    Some(s) => {
+                        s.amount += row.amount;
+                        s.co_payment += row.co_payment;
+                        s.claims += row.claims;
+                    }
+                    None => f.spending.push(row),
+                }
+            }
         }
 
         // Anomalies of claims held for review, by day of service.

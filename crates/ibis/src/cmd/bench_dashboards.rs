@@ -6,8 +6,9 @@
 //! (`Store::monitoring_facts`) and the providers per service (`Store::coverage`), the core
 //! folds them (`ibis_core::monitoring::dashboard`). The plain aggregate is one `GROUP BY`
 //! query per figure family (people served by target group, by level and by living situation;
-//! ledger sums by kind; approved claims by service and provider; anomalies held; overdue
-//! reviews), which is what a database can at best do for the same numbers.
+//! ledger sums by kind; approved claims by service and provider, with those held and approved
+//! at review; anomalies held; overdue reviews), which is what a database can at best do for the
+//! same numbers.
 //!
 //! With `--db` pointing at an empty database the population is generated (deterministic from
 //! `--seed`) and loaded first; a database that already has people is measured as it is.
@@ -96,7 +97,10 @@ async fn plain(
         format!("SELECT p.living, COUNT(DISTINCT p.id) FROM persons p JOIN budget_decisions d ON d.person_id = p.id WHERE {overlap} AND {cond} GROUP BY p.living"),
         format!("SELECT d.budget_group, d.level, COUNT(DISTINCT p.id) FROM persons p JOIN budget_decisions d ON d.person_id = p.id WHERE {overlap} AND {cond} GROUP BY d.budget_group, d.level"),
         format!("SELECT l.kind, CAST(SUM(l.amount_cents) AS BIGINT) FROM budget_decisions d JOIN persons p ON p.id = d.person_id JOIN ledger_entries l ON l.budget_line = 'decision-' || CAST(d.id AS TEXT) WHERE {overlap} AND {cond} AND l.on_date >= $1 AND l.on_date < $2 GROUP BY l.kind"),
-        format!("SELECT a.service, c.provider_id, CAST(SUM(c.amount_cents) AS BIGINT), COUNT(*) FROM claims c JOIN agreements a ON a.id = c.agreement_id JOIN persons p ON p.id = c.person_id WHERE c.service_date >= $1 AND c.service_date < $2 AND {cond} AND c.accepted = $4 AND c.needs_review = $5 GROUP BY a.service, c.provider_id"),
+        // Approved claims by service and provider: summed by agreement from the index first,
+        // then the claims held and approved at review.
+        format!("SELECT a.service, g.provider_id, CAST(SUM(g.amount) AS BIGINT), CAST(SUM(g.n) AS BIGINT) FROM (SELECT c.agreement_id, c.provider_id, SUM(c.amount_cents) AS amount, COUNT(*) AS n FROM claims c JOIN persons p ON p.id = c.person_id WHERE c.service_date >= $1 AND c.service_date < $2 AND {cond} AND c.accepted = $4 AND c.needs_review = $5 GROUP BY c.agreement_id, c.provider_id) g JOIN agreements a ON a.id = g.agreement_id GROUP BY a.service, g.provider_id"),
+        format!("SELECT a.service, c.provider_id, CAST(SUM(c.amount_cents) AS BIGINT), COUNT(*) FROM claims c JOIN agreements a ON a.id = c.agreement_id JOIN persons p ON p.id = c.person_id WHERE c.service_date >= $1 AND c.service_date < $2 AND {cond} AND c.accepted = $4 AND c.needs_review = $4 AND EXISTS (SELECT 1 FROM ledger_entries l WHERE l.budget_line = c.budget_line AND l.kind = 'approved-claim' AND l.ref_id = 'claim:' || CAST(c.provider_id AS TEXT) || ':' || c.idempotency_key) GROUP BY a.service, c.provider_id"),
         format!("SELECT COUNT(*) FROM claims c JOIN persons p ON p.id = c.person_id WHERE c.service_date >= $1 AND c.service_date < $2 AND {cond} AND c.accepted = $4 AND c.needs_review = $4"),
         format!("SELECT COUNT(*) FROM persons p WHERE {cond} AND (SELECT a.next_review_on FROM assessments a WHERE a.person_id = p.id AND a.status IN ('signed', 'superseded') AND a.assessed_on <= $1 ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) < $1 AND $2 = $2"),
     ];
