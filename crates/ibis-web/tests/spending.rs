@@ -20,6 +20,16 @@ async fn active_plan(s: &Server) -> (i64, i64, i64, i64) {
 
 /// [`active_plan`] for a person with the given personal code.
 async fn active_plan_of(s: &Server, personal_code: &str) -> (i64, i64, i64, i64) {
+    active_plan_with(s, personal_code, "mentor", "8").await
+}
+
+/// [`active_plan_of`] with one line of `service`, `hours` a month.
+async fn active_plan_with(
+    s: &Server,
+    personal_code: &str,
+    service: &str,
+    hours: &str,
+) -> (i64, i64, i64, i64) {
     let sw = s.token("sw-ogre").await;
     let approver = s.token("approver-ogre").await;
     let provider_id = s.get(&s.token("provider-ogre").await, "/api/v1/me").await.1["provider_id"]
@@ -47,7 +57,7 @@ async fn active_plan_of(s: &Server, personal_code: &str) -> (i64, i64, i64, i64)
             "period_from": "2026-06-01", "period_to": "2026-12-01",
             "goals": [{"term": "short", "text": "Pašam pārvaldīt savu naudu."}],
             "needs": "Support with decisions about money.",
-            "lines": [{"service": "mentor", "quantity_per_month": "8", "provider_id": provider_id, "funding": "individual-budget", "status": "received"}],
+            "lines": [{"service": service, "quantity_per_month": hours, "provider_id": provider_id, "funding": "individual-budget", "status": "received"}],
             "tasks": []
         }))
         .await;
@@ -1008,4 +1018,83 @@ async fn bulk_uploads_in_transactions_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_uploads_in_transactions_on_postgres() {
     bulk_in_transactions(true).await;
+}
+
+/// The policy caps count the person's accepted claims in the cap's span: a support person at
+/// level 2 is capped at 20 hours a month, so after 4 x 5 hours in July the next hour is refused
+/// for the cap (and the agreement's 20 hours), and August starts again.
+async fn caps(postgres: bool) {
+    let s = start(postgres).await;
+    let provider_id = s.get(&s.token("provider-ogre").await, "/api/v1/me").await.1["provider_id"]
+        .as_i64()
+        .unwrap();
+    s.store
+        .add_offer(
+            &ibis_store::Auditor::system("test"),
+            provider_id,
+            &ibis_store::providers::OfferInput {
+                service: "support-person".into(),
+                price_eur: "5.00".into(),
+                valid_from: "2026-01-01".into(),
+                valid_to: None,
+            },
+        )
+        .await
+        .unwrap();
+    let (_, pid, _, _) = active_plan_with(&s, "32777000009", "support-person", "20").await;
+    let sw = s.token("sw-ogre").await;
+    let (st, a) = s.post(&sw, &format!("/api/v1/plans/{pid}/agreements"), json!({"plan_line": 0, "provider_id": provider_id, "service": "support-person", "unit_price_eur": "5.00", "period_from": "2026-06-01", "period_to": "2026-12-01", "quantity_per_month": "20"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let aid = a["id"].as_i64().unwrap();
+    let prov = s.token("provider-ogre").await;
+    for day in 1..=4 {
+        let (st, r) = s
+            .post(
+                &prov,
+                "/api/v1/claims",
+                claim(
+                    &format!("cap-{day}"),
+                    aid,
+                    &format!("2026-07-0{day}"),
+                    "5",
+                    "5.00",
+                ),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+        assert_eq!(r["decision"]["accepted"], true, "{r}");
+    }
+    let (_, r) = s
+        .post(
+            &prov,
+            "/api/v1/claims",
+            claim("cap-5", aid, "2026-07-05", "1", "5.00"),
+        )
+        .await;
+    let codes: Vec<&str> = r["decision"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"over-cap"), "{r}");
+    assert!(codes.contains(&"over-plan-quantity"), "{r}");
+    let (_, r) = s
+        .post(
+            &prov,
+            "/api/v1/claims",
+            claim("cap-6", aid, "2026-08-01", "5", "5.00"),
+        )
+        .await;
+    assert_eq!(r["decision"]["accepted"], true, "a new month: {r}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caps_count_the_persons_claims_on_sqlite() {
+    caps(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caps_count_the_persons_claims_on_postgres() {
+    caps(true).await;
 }
