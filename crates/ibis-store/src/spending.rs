@@ -718,7 +718,7 @@ impl Store {
                 return Ok(Gathered::Replay(r));
             }
             return Ok(Gathered::Context {
-                ctx: ClaimContext {
+                ctx: Box::new(ClaimContext {
                     today,
                     agreement: None,
                     plan_active: Vec::new(),
@@ -728,7 +728,7 @@ impl Store {
                     earlier_claims: rows.into_iter().map(|r| r.claim).collect(),
                     visit: None,
                     other_visits_same_specialist: Vec::new(),
-                },
+                }),
                 ledger: Vec::new(),
                 stored,
             });
@@ -853,7 +853,7 @@ impl Store {
             .map(|r| r.claim)
             .collect();
         Ok(Gathered::Context {
-            ctx: ClaimContext {
+            ctx: Box::new(ClaimContext {
                 today,
                 agreement: Some(terms),
                 plan_active,
@@ -863,7 +863,7 @@ impl Store {
                 earlier_claims,
                 visit,
                 other_visits_same_specialist,
-            },
+            }),
             ledger,
             stored,
         })
@@ -956,7 +956,7 @@ enum Step {
 enum Gathered {
     Replay(ClaimResult),
     Context {
-        ctx: ClaimContext,
+        ctx: Box<ClaimContext>,
         ledger: Vec<Entry>,
         stored: Option<StoredClaim>,
     },
@@ -1122,7 +1122,7 @@ async fn resolve_taken(
 
 /// Runs a savepoint statement (`SAVEPOINT`, `RELEASE SAVEPOINT`, `ROLLBACK TO SAVEPOINT`).
 async fn savepoint(tx: &mut WriteTx, sql: &'static str) -> Result<()> {
-    sqlx::raw_sql(sql).execute(&mut *tx.tx).await?;
+    sqlx::query(sql).execute(&mut *tx.tx).await?;
     Ok(())
 }
 

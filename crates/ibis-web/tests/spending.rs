@@ -739,7 +739,10 @@ async fn direct_payment_and_administrator_on_postgres() {
 
 /// What a bulk report says of each line, in terms that do not name the budget: status,
 /// accepted, refusal and anomaly codes, amount, held for review.
-fn outcomes(report: &Value) -> Vec<(String, bool, Vec<String>, Vec<String>, String, bool)> {
+/// A line's status, accepted, refusal codes, anomaly codes, amount and held for review.
+type Outcome = (String, bool, Vec<String>, Vec<String>, String, bool);
+
+fn outcomes(report: &Value) -> Vec<Outcome> {
     report["report"]
         .as_array()
         .unwrap()
@@ -751,7 +754,7 @@ fn outcomes(report: &Value) -> Vec<(String, bool, Vec<String>, Vec<String>, Stri
         .collect()
 }
 
-fn outcome(status: &str, d: &Value) -> (String, bool, Vec<String>, Vec<String>, String, bool) {
+fn outcome(status: &str, d: &Value) -> Outcome {
     let codes = |v: &Value| -> Vec<String> {
         v.as_array()
             .map(|a| {
