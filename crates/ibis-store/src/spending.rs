@@ -475,6 +475,8 @@ impl Store {
         for (i, line) in lines.iter().enumerate() {
             let agreement = agreements.get(&line.agreement_id);
             if !all_or_nothing {
+                // Never released: the next line's savepoint nests in this one, and a rollback
+                // goes to the newest of the name, so each line costs one statement more, not two.
                 savepoint(&mut tx, "SAVEPOINT claim_line").await?;
             }
             let step = self
@@ -490,12 +492,7 @@ impl Store {
                 Err(e) => Err(Ok(e)),
             };
             match (kept, all_or_nothing) {
-                (Ok(r), all) => {
-                    if !all {
-                        savepoint(&mut tx, "RELEASE SAVEPOINT claim_line").await?;
-                    }
-                    out.push(BatchLine::Kept(r));
-                }
+                (Ok(r), _) => out.push(BatchLine::Kept(r)),
                 (Err(failure), true) => {
                     drop(tx);
                     let e = failure.unwrap_or_else(|probe| StoreError::invalid(
@@ -513,7 +510,6 @@ impl Store {
                         Ok(e) => Err(e),
                         Err(probe) => resolve_taken(&mut tx, provider_id, &probe).await,
                     };
-                    savepoint(&mut tx, "RELEASE SAVEPOINT claim_line").await?;
                     out.push(match answer {
                         Ok(r) => BatchLine::Kept(r),
                         Err(e) => BatchLine::Failed(e),
@@ -1120,7 +1116,7 @@ async fn resolve_taken(
     replay_of(&stored, probe).ok_or_else(key_reused)
 }
 
-/// Runs a savepoint statement (`SAVEPOINT`, `RELEASE SAVEPOINT`, `ROLLBACK TO SAVEPOINT`).
+/// Runs a savepoint statement (`SAVEPOINT`, `ROLLBACK TO SAVEPOINT`).
 async fn savepoint(tx: &mut WriteTx, sql: &'static str) -> Result<()> {
     sqlx::query(sql).execute(&mut *tx.tx).await?;
     Ok(())
