@@ -177,10 +177,12 @@ pub(crate) async fn lock_budget_line(tx: &mut WriteTx, line: &str) -> Result<()>
 /// Takes the lock of a budget line for the rest of the transaction.
 async fn lock_budget(tx: &mut WriteTx, decision_id: i64) -> Result<()> {
     if tx.engine() == Engine::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(7261003, CAST($1 AS INTEGER))")
-            .bind(decision_id)
-            .execute(&mut *tx.tx)
-            .await?;
+        sqlx::query(&format!(
+            "SELECT pg_advisory_xact_lock({BUDGET_LOCK}, CAST($1 AS INTEGER))"
+        ))
+        .bind(decision_id)
+        .execute(&mut *tx.tx)
+        .await?;
     }
     Ok(())
 }
@@ -486,81 +488,242 @@ impl Store {
         policies: &PolicySet,
         today: time::Date,
     ) -> Result<ClaimResult> {
-        // The agreement never changes, so it may be read before the lock.
-        let agreement = sqlx::query("SELECT * FROM agreements WHERE id = $1 AND provider_id = $2")
-            .bind(line.agreement_id)
-            .bind(provider_id)
-            .fetch_optional(self.pool())
+        let (mut tx, agreement) = self.begin_claim(provider_id, line.agreement_id).await?;
+        match self
+            .decide_line(
+                &mut tx,
+                provider_id,
+                line,
+                agreement.as_ref(),
+                policies,
+                today,
+            )
             .await?
-            .as_ref()
-            .map(agreement_row)
-            .transpose()?;
-        let mut tx = self.begin().await?;
-        if let Some(a) = &agreement {
-            lock_budget(&mut tx, a.decision_id).await?;
+        {
+            Step::Replay(r) => {
+                tx.commit().await?;
+                Ok(r)
+            }
+            Step::New(r, record) => {
+                audit::append_all(&mut tx, who, &[record]).await?;
+                tx.commit().await?;
+                Ok(r)
+            }
+            Step::KeyTaken(probe) => {
+                drop(tx);
+                let mut tx = self.begin().await?;
+                let r = resolve_taken(&mut tx, provider_id, &probe).await;
+                tx.commit().await?;
+                r
+            }
         }
+    }
+
+    /// Decides claim lines of a provider in their order in ONE transaction with one commit.
+    /// Each line is decided by the code that decides a single claim ([`Store::decide_claim`]),
+    /// and sees the lines before it.
+    ///
+    /// With `all_or_nothing`, the first line that fails in the store rolls the whole batch back:
+    /// it is [`BatchLine::Failed`] and every other line [`BatchLine::NotKept`]. Otherwise each
+    /// line is decided inside a savepoint, so a line that fails is rolled back alone (never
+    /// half-written) and the others are kept.
+    ///
+    /// The budget lines the batch may charge are locked first, in the order every writer of
+    /// several budgets uses (their names' order, as payment runs do), and the audit entries of
+    /// the kept lines are appended together just before the commit. So two batches, or a batch
+    /// and a payment run, never wait on each other in a cycle, and the audit chain is held only
+    /// at the end. An error of the batch itself (the database gone) keeps nothing of it.
+    pub async fn decide_claims(
+        &self,
+        who: &Auditor,
+        provider_id: i64,
+        lines: &[ClaimLine],
+        all_or_nothing: bool,
+        policies: &PolicySet,
+        today: time::Date,
+    ) -> Result<Vec<BatchLine>> {
+        let mut ids: Vec<i64> = lines.iter().map(|l| l.agreement_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let agreements = self.agreements_of_provider(provider_id, &ids).await?;
+        let mut tx = self.begin().await?;
+        let budget_lines: std::collections::BTreeSet<String> = agreements
+            .values()
+            .map(|a| budget_line(a.decision_id))
+            .collect();
+        for l in &budget_lines {
+            lock_budget_line(&mut tx, l).await?;
+        }
+        let mut out = Vec::with_capacity(lines.len());
+        let mut records = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let agreement = agreements.get(&line.agreement_id);
+            if !all_or_nothing {
+                // Never released: the next line's savepoint nests in this one, and a rollback
+                // goes to the newest of the name, so each line costs one statement more, not two.
+                savepoint(&mut tx, "SAVEPOINT claim_line").await?;
+            }
+            let step = self
+                .decide_line(&mut tx, provider_id, line, agreement, policies, today)
+                .await;
+            let kept = match step {
+                Ok(Step::New(r, record)) => {
+                    records.push(record);
+                    Ok(r)
+                }
+                Ok(Step::Replay(r)) => Ok(r),
+                Ok(Step::KeyTaken(probe)) => Err(Err(probe)),
+                Err(e) => Err(Ok(e)),
+            };
+            match (kept, all_or_nothing) {
+                (Ok(r), _) => out.push(BatchLine::Kept(r)),
+                (Err(failure), true) => {
+                    drop(tx);
+                    let e = failure.unwrap_or_else(|probe| StoreError::invalid(
+                        "idempotency_key",
+                        format!("key \"{}\" was stored by another request meanwhile; send the file again (lines already kept get the answers they got)", probe.idempotency_key),
+                    ));
+                    let mut out: Vec<BatchLine> =
+                        lines.iter().map(|_| BatchLine::NotKept).collect();
+                    out[i] = BatchLine::Failed(e);
+                    return Ok(out);
+                }
+                (Err(failure), false) => {
+                    savepoint(&mut tx, "ROLLBACK TO SAVEPOINT claim_line").await?;
+                    let answer = match failure {
+                        Ok(e) => Err(e),
+                        Err(probe) => resolve_taken(&mut tx, provider_id, &probe).await,
+                    };
+                    out.push(match answer {
+                        Ok(r) => BatchLine::Kept(r),
+                        Err(e) => BatchLine::Failed(e),
+                    });
+                }
+            }
+        }
+        audit::append_all(&mut tx, who, &records).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// The agreements of a provider among these ids, by id (read in chunks of 100).
+    async fn agreements_of_provider(
+        &self,
+        provider_id: i64,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, AgreementRow>> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in ids.chunks(100) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT {AGREEMENT_COLUMNS} FROM agreements WHERE provider_id = $1 AND id IN ({})",
+                marks.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(provider_id);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                let a = agreement_row(&r)?;
+                found.insert(a.id, a);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Begins a claim's transaction with the provider's agreement the line names (if it is
+    /// one of theirs) read and its budget line locked. On PostgreSQL both are one statement:
+    /// an agreement never changes, so it may be read with the statement's snapshot, taken just
+    /// before the lock; every later statement's snapshot is taken after the lock is held. On
+    /// SQLite the agreement is read before the writer's turn.
+    async fn begin_claim(
+        &self,
+        provider_id: i64,
+        agreement_id: i64,
+    ) -> Result<(WriteTx, Option<AgreementRow>)> {
+        match self.engine() {
+            Engine::Sqlite => {
+                let a = sqlx::query(&format!(
+                    "SELECT {AGREEMENT_COLUMNS} FROM agreements WHERE id = $1 AND provider_id = $2"
+                ))
+                .bind(agreement_id)
+                .bind(provider_id)
+                .fetch_optional(self.pool())
+                .await?
+                .as_ref()
+                .map(agreement_row)
+                .transpose()?;
+                Ok((self.begin().await?, a))
+            }
+            Engine::Postgres => {
+                let mut tx = self.begin().await?;
+                let a = sqlx::query(&format!(
+                    "SELECT {AGREEMENT_COLUMNS}, CAST(pg_advisory_xact_lock({BUDGET_LOCK}, CAST(decision_id AS INTEGER)) AS TEXT) AS locked \
+                     FROM agreements WHERE id = $1 AND provider_id = $2"
+                ))
+                .bind(agreement_id)
+                .bind(provider_id)
+                .fetch_optional(&mut *tx.tx)
+                .await?
+                .as_ref()
+                .map(agreement_row)
+                .transpose()?;
+                Ok((tx, a))
+            }
+        }
+    }
+
+    /// Decides one line inside a transaction that holds its budget line's lock: gathers what
+    /// the core needs, lets the core decide, and writes the claim and its ledger entries. The
+    /// audit record is returned for the caller to append (with a batch's others).
+    async fn decide_line(
+        &self,
+        tx: &mut WriteTx,
+        provider_id: i64,
+        line: &ClaimLine,
+        agreement: Option<&AgreementRow>,
+        policies: &PolicySet,
+        today: time::Date,
+    ) -> Result<Step> {
         // A claim on no agreement of this provider is kept without one, so it is compared
         // as such when sent again.
         let mut probe = line.clone();
         if agreement.is_none() {
             probe.agreement_id = -1;
         }
-        if let Some(r) = self
-            .stored_claim(&mut tx, provider_id, &line.idempotency_key)
+        let (ctx, ledger, stored) = match self
+            .gather(tx, provider_id, line, &probe, agreement, policies, today)
             .await?
         {
-            if r.1.same_content(&probe) {
-                tx.commit().await?;
-                return Ok(ClaimResult {
-                    claim_id: r.0,
-                    replay: true,
-                    decision: r.2,
-                });
-            }
-        }
-        let ctx = match &agreement {
-            None => ClaimContext {
-                today,
-                agreement: None,
-                plan_active: Vec::new(),
-                used_this_month: Quantity::ZERO,
-                caps: Vec::new(),
-                remaining_balance: Money::ZERO,
-                earlier_claims: self
-                    .earlier_claims(&mut tx, provider_id, line, None)
-                    .await?,
-                visit: None,
-                other_visits_same_specialist: Vec::new(),
-            },
-            Some(a) => {
-                self.claim_context(&mut tx, a, line, policies, today)
-                    .await?
-            }
+            Gathered::Replay(r) => return Ok(Step::Replay(r)),
+            Gathered::Context {
+                ctx,
+                ledger,
+                stored,
+            } => (ctx, ledger, stored),
         };
         let decision = match decide(line, &ctx) {
             ClaimOutcome::Replay { .. } => {
-                // The core recognised an earlier claim with the same key and content.
-                let r = self
-                    .stored_claim(&mut tx, provider_id, &line.idempotency_key)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                tx.commit().await?;
-                return Ok(ClaimResult {
-                    claim_id: r.0,
+                // The core recognised the claim kept before under the same key.
+                let (claim_id, _, decision) = stored.ok_or(StoreError::NotFound)?;
+                return Ok(Step::Replay(ClaimResult {
+                    claim_id,
                     replay: true,
-                    decision: r.2,
-                });
+                    decision,
+                }));
             }
             ClaimOutcome::Decided(d) => d,
         };
-        let line_name = agreement.as_ref().map(|a| budget_line(a.decision_id));
+        if stored.is_some() {
+            // The key is kept for a different claim (the core refused this one for it), and
+            // a key holds one claim: the insert could only fail.
+            return Err(key_reused());
+        }
+        let line_name = agreement.map(|a| budget_line(a.decision_id));
         let ref_id = format!("claim:{provider_id}:{}", line.idempotency_key);
         let entries = match &line_name {
-            Some(l) => {
-                let ledger = ledger_tx(&mut tx, l).await?;
-                entries_for_decision(&ledger, &decision, l, &ref_id, today)
-                    .map_err(|m| StoreError::invalid("claim", m))?
-            }
+            Some(l) => entries_for_decision(&ledger, &decision, l, &ref_id, today)
+                .map_err(|m| StoreError::invalid("claim", m))?,
             None => Vec::new(),
         };
         let decision_json = serde_json::to_value(&decision)
@@ -571,8 +734,8 @@ impl Store {
         )
         .bind(provider_id)
         .bind(&line.idempotency_key)
-        .bind(agreement.as_ref().map(|a| a.id))
-        .bind(agreement.as_ref().map(|a| a.person_id))
+        .bind(agreement.map(|a| a.id))
+        .bind(agreement.map(|a| a.person_id))
         .bind(&line_name)
         .bind(date_text(line.service_date))
         .bind(line.quantity.milli() as i64)
@@ -589,94 +752,67 @@ impl Store {
         .await;
         let claim_id: i64 = match inserted {
             Ok(r) => r.try_get(0)?,
-            Err(e) if is_unique_violation(&e) => {
-                // The same key was stored meanwhile by a request that did not share this
-                // one's lock (a claim on no known agreement, or another server): the same
-                // claim gets the same answer; another claim under the key is refused.
-                drop(tx);
-                let mut tx = self.begin().await?;
-                let stored = self
-                    .stored_claim(&mut tx, provider_id, &line.idempotency_key)
-                    .await?;
-                tx.commit().await?;
-                if let Some(r) = stored.filter(|r| r.1.same_content(&probe)) {
-                    return Ok(ClaimResult {
-                        claim_id: r.0,
-                        replay: true,
-                        decision: r.2,
-                    });
-                }
-                return Err(StoreError::invalid("idempotency_key", "this key was already used for a different claim; use a new key for a new claim"));
-            }
+            // The same key was stored meanwhile by a request that did not share this one's
+            // lock (a claim on no known agreement, or another server).
+            Err(e) if is_unique_violation(&e) => return Ok(Step::KeyTaken(probe)),
             Err(e) => return Err(e.into()),
         };
-        append_entries(&mut tx, &entries).await?;
-        audit::append(
-            &mut tx,
-            who,
-            "claim",
-            "claim",
-            &claim_id.to_string(),
-            agreement.as_ref().map(|a| a.person_id),
-            json!({"accepted": decision.accepted, "amount_eur": decision.amount.to_string(), "anomalies": decision.anomalies.len()}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(ClaimResult {
-            claim_id,
-            replay: false,
-            decision: decision_json,
-        })
+        append_entries(tx, &entries).await?;
+        let record = audit::Record {
+            action: "claim".into(),
+            entity: "claim".into(),
+            entity_id: claim_id.to_string(),
+            person_id: agreement.map(|a| a.person_id),
+            detail: json!({"accepted": decision.accepted, "amount_eur": decision.amount.to_string(), "anomalies": decision.anomalies.len()}),
+        };
+        Ok(Step::New(
+            ClaimResult {
+                claim_id,
+                replay: false,
+                decision: decision_json,
+            },
+            record,
+        ))
     }
 
-    async fn stored_claim(
-        &self,
-        tx: &mut WriteTx,
-        provider_id: i64,
-        key: &str,
-    ) -> Result<Option<(i64, EarlierClaim, serde_json::Value)>> {
-        let row =
-            sqlx::query("SELECT * FROM claims WHERE provider_id = $1 AND idempotency_key = $2")
-                .bind(provider_id)
-                .bind(key)
-                .fetch_optional(&mut *tx.tx)
-                .await?;
-        row.map(|r| {
-            Ok((
-                int(&r, "id")?,
-                earlier(&r)?,
-                decode::<serde_json::Value>(&text(&r, "decision")?)?,
-            ))
-        })
-        .transpose()
-    }
-
-    async fn earlier_claims(
+    /// Everything a line is decided against, read in as few statements as the rules allow:
+    /// the plan and the decision in one, every claim the rules look at in one (the one kept
+    /// under the key, the agreement's in the month and for the same visit, and the person's in
+    /// the caps' span when a cap applies), the budget line's ledger once, and the visit.
+    /// Stops after the claims when the line is the claim kept before under its key.
+    #[allow(clippy::too_many_arguments)]
+    async fn gather(
         &self,
         tx: &mut WriteTx,
         provider_id: i64,
         line: &ClaimLine,
-        agreement_id: Option<i64>,
-    ) -> Result<Vec<EarlierClaim>> {
-        sqlx::query("SELECT * FROM claims WHERE provider_id = $1 AND (agreement_id = $2 OR idempotency_key = $3)")
-            .bind(provider_id)
-            .bind(agreement_id.unwrap_or(-1))
-            .bind(&line.idempotency_key)
-            .fetch_all(&mut *tx.tx)
-            .await?
-            .iter()
-            .map(earlier)
-            .collect()
-    }
-
-    async fn claim_context(
-        &self,
-        tx: &mut WriteTx,
-        a: &AgreementRow,
-        line: &ClaimLine,
+        probe: &ClaimLine,
+        agreement: Option<&AgreementRow>,
         policies: &PolicySet,
         today: time::Date,
-    ) -> Result<ClaimContext> {
+    ) -> Result<Gathered> {
+        let Some(a) = agreement else {
+            let rows = claim_rows(tx, provider_id, line, None).await?;
+            let stored = stored_of(&rows, provider_id, line)?;
+            if let Some(r) = replay_of(&stored, probe) {
+                return Ok(Gathered::Replay(r));
+            }
+            return Ok(Gathered::Context {
+                ctx: Box::new(ClaimContext {
+                    today,
+                    agreement: None,
+                    plan_active: Vec::new(),
+                    used_this_month: Quantity::ZERO,
+                    caps: Vec::new(),
+                    remaining_balance: Money::ZERO,
+                    earlier_claims: rows.into_iter().map(|r| r.claim).collect(),
+                    visit: None,
+                    other_visits_same_specialist: Vec::new(),
+                }),
+                ledger: Vec::new(),
+                stored,
+            });
+        };
         let unit: Unit = a
             .unit
             .parse()
@@ -684,53 +820,86 @@ impl Store {
                 StoreError::Db(sqlx::Error::Decode(e.into()))
             })?;
         let terms = AgreementTerms::of(a.id, a.person_id, unit, &a.agreement);
+        let row = sqlx::query(
+            "SELECT p.state, v.data, d.level, d.policy_id, d.policy_version \
+             FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.version, budget_decisions d \
+             WHERE p.id = $1 AND d.id = $2",
+        )
+        .bind(a.plan_id)
+        .bind(a.decision_id)
+        .fetch_one(&mut *tx.tx)
+        .await?;
         // The plan is active over its period while it is active or in review.
-        let plan = sqlx::query("SELECT p.state, v.data FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.version WHERE p.id = $1")
-            .bind(a.plan_id)
-            .fetch_one(&mut *tx.tx)
-            .await?;
-        let state = text(&plan, "state")?;
-        let plan_data: Plan = decode(&text(&plan, "data")?)?;
+        let state = text(&row, "state")?;
+        let plan_data: Plan = decode(&text(&row, "data")?)?;
         let plan_active = if state == "active" || state == "in-review" {
             vec![plan_data.period]
         } else {
             Vec::new()
         };
+        let level = text(&row, "level")?;
+        let (pid, pver) = (text(&row, "policy_id")?, text(&row, "policy_version")?);
         let month = month_of(line.service_date);
-        let used_this_month = self
-            .used(tx, "c.agreement_id = $1", a.id, &[], month)
-            .await?;
-        let decision = sqlx::query(
-            "SELECT level, policy_id, policy_version FROM budget_decisions WHERE id = $1",
-        )
-        .bind(a.decision_id)
-        .fetch_one(&mut *tx.tx)
-        .await?;
-        let level = text(&decision, "level")?;
-        let (pid, pver) = (
-            text(&decision, "policy_id")?,
-            text(&decision, "policy_version")?,
-        );
-        let mut caps = Vec::new();
-        if let Some(policy) = policies
+        let year = Period::year(line.service_date.year());
+        let caps: Vec<(ibis_core::policy::Cap, Period)> = policies
             .policies
             .iter()
             .find(|p| p.id == pid && p.version == pver)
-        {
-            for cap in policy.caps_for(&a.agreement.service, &level) {
-                let span = match cap.per {
-                    CapSpan::Month => month,
-                    CapSpan::Year => Period::year(line.service_date.year()),
-                };
-                let used = self
-                    .used(tx, "c.person_id = $1", a.person_id, &cap.services, span)
-                    .await?;
-                caps.push(CapUse {
-                    cap: cap.clone(),
-                    used,
-                });
-            }
+            .map(|policy| {
+                policy
+                    .caps_for(&a.agreement.service, &level)
+                    .map(|cap| {
+                        let span = match cap.per {
+                            CapSpan::Month => month,
+                            CapSpan::Year => year,
+                        };
+                        (cap.clone(), span)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let person_span = if caps.is_empty() {
+            None
+        } else if caps.iter().any(|(c, _)| matches!(c.per, CapSpan::Year)) {
+            Some(year)
+        } else {
+            Some(month)
+        };
+        let rows = claim_rows(
+            tx,
+            provider_id,
+            line,
+            Some(Reach {
+                agreement_id: a.id,
+                month,
+                person: person_span.map(|s| (a.person_id, s)),
+            }),
+        )
+        .await?;
+        let stored = stored_of(&rows, provider_id, line)?;
+        if let Some(r) = replay_of(&stored, probe) {
+            return Ok(Gathered::Replay(r));
         }
+        let sum = |keep: &dyn Fn(&ClaimRow) -> bool| {
+            rows.iter()
+                .filter(|r| r.claim.accepted && keep(r))
+                .fold(Quantity::ZERO, |t, r| t + r.claim.quantity)
+        };
+        let used_this_month =
+            sum(&|r| r.claim.agreement_id == a.id && month.contains(r.claim.service_date));
+        let caps = caps
+            .into_iter()
+            .map(|(cap, span)| {
+                let used = sum(&|r| {
+                    r.person_id == Some(a.person_id)
+                        && span.contains(r.claim.service_date)
+                        && r.service
+                            .as_ref()
+                            .is_some_and(|s| cap.services.is_empty() || cap.services.contains(s))
+                });
+                CapUse { cap, used }
+            })
+            .collect();
         let ledger = ledger_tx(tx, &budget_line(a.decision_id)).await?;
         let visit = match line.visit_id {
             Some(id) => sqlx::query("SELECT * FROM visits WHERE id = $1")
@@ -756,55 +925,28 @@ impl Store {
                 .collect::<Result<_>>()?,
             None => Vec::new(),
         };
-        Ok(ClaimContext {
-            today,
-            agreement: Some(terms),
-            plan_active,
-            used_this_month,
-            caps,
-            remaining_balance: balances(&ledger).remaining,
-            earlier_claims: self
-                .earlier_claims(tx, a.provider_id, line, Some(a.id))
-                .await?,
-            visit,
-            other_visits_same_specialist,
+        // The earlier claims the rules compare with: the one under the key, and the
+        // agreement's (the rules match duplicates within the agreement only).
+        let earlier_claims = rows
+            .into_iter()
+            .filter(|r| r.claim.agreement_id == a.id || r.is_key(provider_id, line))
+            .map(|r| r.claim)
+            .collect();
+        Ok(Gathered::Context {
+            ctx: Box::new(ClaimContext {
+                today,
+                agreement: Some(terms),
+                plan_active,
+                used_this_month,
+                caps,
+                remaining_balance: balances(&ledger).remaining,
+                earlier_claims,
+                visit,
+                other_visits_same_specialist,
+            }),
+            ledger,
+            stored,
         })
-    }
-
-    /// Units of accepted claims matching `filter` (on `$1` = `key`) in a span, limited to the
-    /// given services when any are named.
-    async fn used(
-        &self,
-        tx: &mut WriteTx,
-        filter: &str,
-        key: i64,
-        services: &[String],
-        span: Period,
-    ) -> Result<Quantity> {
-        let sql = format!(
-            "SELECT c.quantity_milli, a.service FROM claims c JOIN agreements a ON a.id = c.agreement_id \
-             WHERE {filter} AND c.accepted = $2 AND c.service_date >= $3 AND c.service_date < $4"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(key)
-            .bind(true)
-            .bind(date_text(span.from))
-            .bind(
-                span.to
-                    .map(date_text)
-                    .unwrap_or_else(|| "9999-12-31".into()),
-            )
-            .fetch_all(&mut *tx.tx)
-            .await?;
-        let mut total = Quantity::ZERO;
-        for r in rows {
-            let service = text(&r, "service")?;
-            if services.is_empty() || services.contains(&service) {
-                total = total
-                    + Quantity::from_milli(u64::try_from(int(&r, "quantity_milli")?).unwrap_or(0));
-            }
-        }
-        Ok(total)
     }
 
     /// The balances of a budget decision, derived from its ledger, read and audited (`read` of
@@ -870,6 +1012,213 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The key of the budget lines' advisory locks on PostgreSQL (with the decision's id).
+const BUDGET_LOCK: i64 = 7261003;
+
+/// The columns of an agreement row ([`agreement_row`]).
+const AGREEMENT_COLUMNS: &str = "id, person_id, plan_id, decision_id, provider_id, data, unit";
+
+/// What became of one line of a batch decided by [`Store::decide_claims`].
+#[derive(Debug)]
+pub enum BatchLine {
+    /// Decided and kept (accepted or refused), or answered as the claim kept before under its
+    /// key.
+    Kept(ClaimResult),
+    /// The store could not keep it (its key holds another claim, its budget line is closed,
+    /// ...): nothing of it was kept.
+    Failed(StoreError),
+    /// Good, but not kept: another line of the all-or-nothing batch failed.
+    NotKept,
+}
+
+/// A claim kept under a key: its id, what it asked and the decision it got.
+type StoredClaim = (i64, EarlierClaim, serde_json::Value);
+
+/// What deciding one line inside a transaction came to.
+enum Step {
+    /// A new claim, written with its ledger entries; its audit record is still to append.
+    New(ClaimResult, audit::Record),
+    /// The same claim was kept before under the key: the answer it got then.
+    Replay(ClaimResult),
+    /// The insert met the key stored meanwhile by a request that did not share this one's
+    /// lock (the line as it is compared, see [`resolve_taken`]).
+    KeyTaken(ClaimLine),
+}
+
+/// What a line is decided against, or the claim kept before under its key.
+enum Gathered {
+    Replay(ClaimResult),
+    Context {
+        ctx: Box<ClaimContext>,
+        ledger: Vec<Entry>,
+        stored: Option<StoredClaim>,
+    },
+}
+
+/// Which claims besides the one under the key a line's decision reads.
+struct Reach {
+    /// The agreement: its accepted claims in `month` and for the line's visit.
+    agreement_id: i64,
+    month: Period,
+    /// The person and span whose accepted claims count against the policy caps, if any cap
+    /// applies.
+    person: Option<(i64, Period)>,
+}
+
+/// A claim as the rules read it.
+struct ClaimRow {
+    id: i64,
+    provider_id: i64,
+    person_id: Option<i64>,
+    claim: EarlierClaim,
+    /// The service of its agreement.
+    service: Option<String>,
+    /// Its decision (JSON), read only for the claim under the line's key.
+    decision: String,
+}
+
+impl ClaimRow {
+    fn is_key(&self, provider_id: i64, line: &ClaimLine) -> bool {
+        self.provider_id == provider_id && self.claim.idempotency_key == line.idempotency_key
+    }
+}
+
+/// The claims a line's decision reads, in one statement, oldest first: the one kept under the
+/// line's key, and with `reach` the agreement's accepted claims in the month or for the same
+/// visit and the person's accepted claims in the caps' span. Only the columns the rules use
+/// are read (the decision only for the claim under the key).
+async fn claim_rows(
+    tx: &mut WriteTx,
+    provider_id: i64,
+    line: &ClaimLine,
+    reach: Option<Reach>,
+) -> Result<Vec<ClaimRow>> {
+    let mut sql = String::from(
+        "SELECT c.id, c.provider_id, c.person_id, c.idempotency_key, c.agreement_id, c.service_date, c.quantity_milli, \
+         c.unit_price_e4, c.visit_id, c.accepted, a.service, \
+         CASE WHEN c.provider_id = $1 AND c.idempotency_key = $2 THEN c.decision ELSE '' END AS decision \
+         FROM claims c LEFT JOIN agreements a ON a.id = c.agreement_id \
+         WHERE (c.provider_id = $1 AND c.idempotency_key = $2)",
+    );
+    let to = |p: Period| p.to.map(date_text).unwrap_or_else(|| "9999-12-31".into());
+    if let Some(r) = &reach {
+        sql.push_str(" OR (c.agreement_id = $3 AND c.accepted = $4 AND ((c.service_date >= $5 AND c.service_date < $6)");
+        let mut n = 6;
+        if line.visit_id.is_some() {
+            n += 1;
+            sql.push_str(&format!(" OR c.visit_id = ${n}"));
+        }
+        sql.push_str("))");
+        if r.person.is_some() {
+            sql.push_str(&format!(
+                " OR (c.person_id = ${} AND c.accepted = $4 AND c.service_date >= ${} AND c.service_date < ${})",
+                n + 1,
+                n + 2,
+                n + 3
+            ));
+        }
+    }
+    sql.push_str(" ORDER BY c.id");
+    let mut q = sqlx::query(&sql)
+        .bind(provider_id)
+        .bind(&line.idempotency_key);
+    if let Some(r) = &reach {
+        q = q
+            .bind(r.agreement_id)
+            .bind(true)
+            .bind(date_text(r.month.from))
+            .bind(to(r.month));
+        if let Some(v) = line.visit_id {
+            q = q.bind(v);
+        }
+        if let Some((person_id, span)) = r.person {
+            q = q.bind(person_id).bind(date_text(span.from)).bind(to(span));
+        }
+    }
+    q.fetch_all(&mut *tx.tx)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ClaimRow {
+                id: int(r, "id")?,
+                provider_id: int(r, "provider_id")?,
+                person_id: opt_int(r, "person_id")?,
+                claim: earlier(r)?,
+                service: crate::sql::opt_text(r, "service")?,
+                decision: text(r, "decision")?,
+            })
+        })
+        .collect()
+}
+
+/// The claim kept under the line's key among the rows read.
+fn stored_of(rows: &[ClaimRow], provider_id: i64, line: &ClaimLine) -> Result<Option<StoredClaim>> {
+    rows.iter()
+        .find(|r| r.is_key(provider_id, line))
+        .map(|r| Ok((r.id, r.claim.clone(), decode(&r.decision)?)))
+        .transpose()
+}
+
+/// The answer given before, when the line asks exactly what the claim under its key asked.
+fn replay_of(stored: &Option<StoredClaim>, probe: &ClaimLine) -> Option<ClaimResult> {
+    stored
+        .as_ref()
+        .filter(|s| s.1.same_content(probe))
+        .map(|(claim_id, _, decision)| ClaimResult {
+            claim_id: *claim_id,
+            replay: true,
+            decision: decision.clone(),
+        })
+}
+
+fn key_reused() -> StoreError {
+    StoreError::invalid(
+        "idempotency_key",
+        "this key was already used for a different claim; use a new key for a new claim",
+    )
+}
+
+/// The claim kept under a provider's key.
+async fn stored_claim(
+    tx: &mut WriteTx,
+    provider_id: i64,
+    key: &str,
+) -> Result<Option<StoredClaim>> {
+    let row = sqlx::query(
+        "SELECT id, idempotency_key, agreement_id, service_date, quantity_milli, unit_price_e4, visit_id, accepted, decision \
+         FROM claims WHERE provider_id = $1 AND idempotency_key = $2",
+    )
+    .bind(provider_id)
+    .bind(key)
+    .fetch_optional(&mut *tx.tx)
+    .await?;
+    row.map(|r| {
+        Ok((
+            int(&r, "id")?,
+            earlier(&r)?,
+            decode::<serde_json::Value>(&text(&r, "decision")?)?,
+        ))
+    })
+    .transpose()
+}
+
+/// The answer to a line whose key another request stored meanwhile: the same claim gets the
+/// same answer; another claim under the key is refused.
+async fn resolve_taken(
+    tx: &mut WriteTx,
+    provider_id: i64,
+    probe: &ClaimLine,
+) -> Result<ClaimResult> {
+    let stored = stored_claim(tx, provider_id, &probe.idempotency_key).await?;
+    replay_of(&stored, probe).ok_or_else(key_reused)
+}
+
+/// Runs a savepoint statement (`SAVEPOINT`, `ROLLBACK TO SAVEPOINT`).
+async fn savepoint(tx: &mut WriteTx, sql: &'static str) -> Result<()> {
+    sqlx::query(sql).execute(&mut *tx.tx).await?;
+    Ok(())
 }
 
 fn earlier(r: &AnyRow) -> Result<EarlierClaim> {

@@ -3,9 +3,11 @@
 
 use ibis_core::access::Action;
 use ibis_core::agreement::AgreementInput;
+use ibis_core::claim::ClaimLine;
 use ibis_core::claim::{parse_local_datetime, ClaimLineInput, VisitInput};
 use ibis_core::field::FieldError;
-use ibis_store::spending::{AgreementRow, BudgetBalances, ClaimResult};
+use ibis_store::spending::{AgreementRow, BatchLine, BudgetBalances, ClaimResult};
+use ibis_store::StoreError;
 
 use crate::auth::Caller;
 use crate::cycle::require_to;
@@ -314,7 +316,8 @@ pub struct BulkLine {
     /// Line number in the file (the header is line 1).
     pub line_no: usize,
     /// `imported`, `refused` (decided and refused, with reasons), `invalid` (could not be
-    /// read; with fields) or `not-imported` (good, but the upload was all-or-nothing).
+    /// read, or the store could not keep it; with fields) or `not-imported` (good, but the
+    /// upload was all-or-nothing and another line was invalid).
     pub status: String,
     /// The claim's result, for imported and refused lines.
     #[schema(value_type = Object)]
@@ -333,15 +336,39 @@ pub struct BulkReport {
     pub lines: usize,
     /// Lines decided (accepted or refused).
     pub decided: usize,
-    /// Lines that could not be read.
+    /// Lines that could not be read or kept.
     pub invalid: usize,
     /// Every line.
     pub report: Vec<BulkLine>,
 }
 
-/// Takes a CSV of claims (provider staff). Every bad line is reported by number and reason;
-/// with `all-or-nothing` a single bad line stops the whole file, with `good-lines-only` the good
-/// lines are decided one by one. A line is never half-imported.
+fn bulk_line(
+    line_no: usize,
+    status: &str,
+    result: Option<ClaimResult>,
+    problems: Vec<FieldError>,
+) -> BulkLine {
+    BulkLine {
+        line_no,
+        status: status.into(),
+        result,
+        problems,
+    }
+}
+
+/// Lines of a `good-lines-only` upload decided in one transaction (one commit). Each line is
+/// decided in a savepoint, a subtransaction on PostgreSQL, which keeps up to 64 of them per
+/// transaction in memory before it spills to disk; a batch stays below that.
+pub const BULK_BATCH_LINES: usize = 50;
+
+/// Takes a CSV of claims (provider staff). Every bad line is reported by number and reason.
+/// With `all-or-nothing` the whole file is decided in ONE transaction: a single bad line, or a
+/// line the store cannot keep (its key holds another claim, its budget is closed), stops the
+/// whole file and nothing of it is kept; so does an error or a cut (the request timeout),
+/// since the transaction is then never committed. With `good-lines-only` the good lines are
+/// decided in batches of [`BULK_BATCH_LINES`], one transaction each; a line the store cannot
+/// keep is rolled back alone and reported. A line is never half-imported, and a file sent
+/// again gets the same answers (each line's key replays) and writes nothing new.
 pub async fn bulk(
     state: &AppState,
     caller: &Caller,
@@ -351,8 +378,10 @@ pub async fn bulk(
     bulk_each(state, caller, csv, mode, |_| {}).await
 }
 
-/// [`bulk`], calling `on_line` with each line's report as soon as the line is decided (in the
-/// file's order), so a page can show the progress while the file is processed. Errors that stop
+/// [`bulk`], calling `on_line` with each line's report as soon as the transaction that decided
+/// it is committed (in the file's order; every [`BULK_BATCH_LINES`] lines with
+/// `good-lines-only`, at the end with `all-or-nothing`), so a page can show the progress while
+/// the file is processed. Errors that stop
 /// the whole file (a wrong header, a wrong mode, a store failure) come back as with [`bulk`].
 pub async fn bulk_each(
     state: &AppState,
@@ -396,45 +425,84 @@ pub async fn bulk_each(
         }
     }
     let any_bad = parsed.lines.iter().any(|l| l.outcome.is_err());
+    let all_or_nothing = import_mode == ImportMode::AllOrNothing;
     let mut report = Vec::with_capacity(parsed.lines.len());
     let mut decided = 0;
     let mut push = |line: BulkLine| {
         on_line(&line);
         report.push(line);
     };
-    for l in &parsed.lines {
-        match &l.outcome {
-            Err(problems) => push(BulkLine {
-                line_no: l.line_no,
-                status: "invalid".into(),
-                result: None,
-                problems: problems.clone(),
-            }),
-            Ok(_) if any_bad && import_mode == ImportMode::AllOrNothing => push(BulkLine {
-                line_no: l.line_no,
-                status: "not-imported".into(),
-                result: None,
-                problems: Vec::new(),
-            }),
-            Ok(line) => {
-                let r = state
+    if any_bad && all_or_nothing {
+        for l in &parsed.lines {
+            match &l.outcome {
+                Err(problems) => push(bulk_line(l.line_no, "invalid", None, problems.clone())),
+                Ok(_) => push(bulk_line(l.line_no, "not-imported", None, Vec::new())),
+            }
+        }
+    } else {
+        // All or nothing: the whole file in one transaction. Good lines only: batches of
+        // lines, each line in its own savepoint.
+        let batch = if all_or_nothing {
+            parsed.lines.len().max(1)
+        } else {
+            BULK_BATCH_LINES
+        };
+        let today = crate::today();
+        for chunk in parsed.lines.chunks(batch) {
+            let good: Vec<ClaimLine> = chunk
+                .iter()
+                .filter_map(|l| l.outcome.as_ref().ok().cloned())
+                .collect();
+            let results = if good.is_empty() {
+                Vec::new()
+            } else {
+                state
                     .store
-                    .decide_claim(
+                    .decide_claims(
                         &caller.auditor(),
                         provider_id,
-                        line,
+                        &good,
+                        all_or_nothing,
                         &state.policies,
-                        crate::today(),
+                        today,
                     )
-                    .await?;
-                decided += 1;
-                let accepted = r.decision["accepted"].as_bool().unwrap_or(false);
-                push(BulkLine {
-                    line_no: l.line_no,
-                    status: if accepted { "imported" } else { "refused" }.into(),
-                    result: Some(r),
-                    problems: Vec::new(),
-                });
+                    .await?
+            };
+            let mut results = results.into_iter();
+            for l in chunk {
+                let result = if l.outcome.is_ok() {
+                    results.next()
+                } else {
+                    None
+                };
+                let line = match (&l.outcome, result) {
+                    (Err(problems), _) => bulk_line(l.line_no, "invalid", None, problems.clone()),
+                    (Ok(_), Some(BatchLine::Kept(r))) => {
+                        decided += 1;
+                        let accepted = r.decision["accepted"].as_bool().unwrap_or(false);
+                        let status = if accepted { "imported" } else { "refused" };
+                        bulk_line(l.line_no, status, Some(r), Vec::new())
+                    }
+                    (Ok(_), Some(BatchLine::Failed(StoreError::Invalid(problems)))) => {
+                        bulk_line(l.line_no, "invalid", None, problems)
+                    }
+                    // A failure of the database, not of the line: with all or nothing
+                    // nothing was kept and the whole upload fails; otherwise the line was
+                    // rolled back alone.
+                    (Ok(_), Some(BatchLine::Failed(e))) if all_or_nothing => return Err(e.into()),
+                    (Ok(_), Some(BatchLine::Failed(e))) => {
+                        tracing::warn!(line = l.line_no, error = %e, "a claim line could not be stored");
+                        let problem = FieldError::new(
+                            "(line)",
+                            "the line could not be stored and nothing of it was kept; send it again",
+                        );
+                        bulk_line(l.line_no, "invalid", None, vec![problem])
+                    }
+                    (Ok(_), Some(BatchLine::NotKept) | None) => {
+                        bulk_line(l.line_no, "not-imported", None, Vec::new())
+                    }
+                };
+                push(line);
             }
         }
     }
@@ -442,7 +510,7 @@ pub async fn bulk_each(
         mode: mode.into(),
         lines: parsed.lines.len(),
         decided,
-        invalid: parsed.lines.iter().filter(|l| l.outcome.is_err()).count(),
+        invalid: report.iter().filter(|l| l.status == "invalid").count(),
         report,
     })
 }

@@ -20,6 +20,16 @@ async fn active_plan(s: &Server) -> (i64, i64, i64, i64) {
 
 /// [`active_plan`] for a person with the given personal code.
 async fn active_plan_of(s: &Server, personal_code: &str) -> (i64, i64, i64, i64) {
+    active_plan_with(s, personal_code, "mentor", "8").await
+}
+
+/// [`active_plan_of`] with one line of `service`, `hours` a month.
+async fn active_plan_with(
+    s: &Server,
+    personal_code: &str,
+    service: &str,
+    hours: &str,
+) -> (i64, i64, i64, i64) {
     let sw = s.token("sw-ogre").await;
     let approver = s.token("approver-ogre").await;
     let provider_id = s.get(&s.token("provider-ogre").await, "/api/v1/me").await.1["provider_id"]
@@ -47,7 +57,7 @@ async fn active_plan_of(s: &Server, personal_code: &str) -> (i64, i64, i64, i64)
             "period_from": "2026-06-01", "period_to": "2026-12-01",
             "goals": [{"term": "short", "text": "Pašam pārvaldīt savu naudu."}],
             "needs": "Support with decisions about money.",
-            "lines": [{"service": "mentor", "quantity_per_month": "8", "provider_id": provider_id, "funding": "individual-budget", "status": "received"}],
+            "lines": [{"service": service, "quantity_per_month": hours, "provider_id": provider_id, "funding": "individual-budget", "status": "received"}],
             "tasks": []
         }))
         .await;
@@ -866,4 +876,369 @@ async fn direct_payment_and_administrator_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn direct_payment_and_administrator_on_postgres() {
     payment_modes(true).await;
+}
+
+/// What a bulk report says of each line, in terms that do not name the budget: status,
+/// accepted, refusal and anomaly codes, amount, held for review.
+/// A line's status, accepted, refusal codes, anomaly codes, amount and held for review.
+type Outcome = (String, bool, Vec<String>, Vec<String>, String, bool);
+
+fn outcomes(report: &Value) -> Vec<Outcome> {
+    report["report"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let d = &l["result"]["decision"];
+            outcome(l["status"].as_str().unwrap(), d)
+        })
+        .collect()
+}
+
+fn outcome(status: &str, d: &Value) -> Outcome {
+    let codes = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x["code"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    (
+        status.to_owned(),
+        d["accepted"].as_bool().unwrap_or(false),
+        codes(&d["reasons"]),
+        codes(&d["anomalies"]),
+        d["amount"].as_str().unwrap_or_default().to_owned(),
+        d["needs_review"].as_bool().unwrap_or(false),
+    )
+}
+
+/// A line of a test file: key, service date, hours, price, visit.
+type Line = (String, String, String, String, Option<i64>);
+
+/// Lines with keys starting with `prefix`: two a day from June to October (0.5 h without a
+/// visit, 0.25 h naming a visit that is not recorded), every fifth at 9.00 (above the agreed
+/// price); the month's 8 hours run out after about ten days, so later lines are refused.
+fn many_lines(prefix: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut day = time::Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
+    let end = time::Date::from_calendar_date(2026, time::Month::November, 1).unwrap();
+    let mut n = 0;
+    while day < end {
+        for (hours, visit) in [("0.5", None), ("0.25", Some(9_000_000 + n))] {
+            n += 1;
+            let price = if n % 5 == 0 { "9.00" } else { "5.00" };
+            lines.push((
+                format!("{prefix}-{n}"),
+                day.to_string(),
+                hours.to_owned(),
+                price.to_owned(),
+                visit,
+            ));
+        }
+        day = day.next_day().unwrap();
+    }
+    lines
+}
+
+fn csv_of(aid: i64, lines: &[Line]) -> String {
+    let mut csv = String::from(
+        "idempotency_key,agreement_id,service_date,quantity,unit_price_eur,visit_id\n",
+    );
+    for (key, date, hours, price, visit) in lines {
+        let visit = visit.map(|v| v.to_string()).unwrap_or_default();
+        csv.push_str(&format!("{key},{aid},{date},{hours},{price},{visit}\n"));
+    }
+    csv
+}
+
+/// A budget's ledger keeps its invariants and holds exactly its accepted claims.
+async fn ledger_holds(s: &Server, did: i64) {
+    let ledger = s.store.ledger(did).await.unwrap();
+    ibis_core::ledger::check_invariants(&ledger).unwrap();
+    let b = ibis_core::ledger::balances(&ledger);
+    let claims = s.store.claims_of(did).await.unwrap();
+    let charged: ibis_core::money::Money = claims.iter().filter(|c| c.1).map(|c| c.2).sum();
+    assert_eq!(
+        charged,
+        b.approved + b.reserved,
+        "every accepted claim is in the ledger, once"
+    );
+    assert!(!b.remaining.is_negative());
+}
+
+async fn audit_entries(s: &Server) -> i64 {
+    match s.store.verify_audit().await.unwrap() {
+        ibis_store::audit::ChainStatus::Intact { entries } => entries,
+        broken => panic!("the audit chain is broken: {broken:?}"),
+    }
+}
+
+/// A file of a few hundred lines decided in batches (good lines only) and in one transaction
+/// (all or nothing) gets the answers the same lines get one at a time; the same file sent
+/// again gets the same answers and writes nothing; a line the store cannot keep (its key holds
+/// another claim) stops an all-or-nothing file with nothing kept, and is rolled back alone in a
+/// good-lines-only file.
+async fn bulk_in_transactions(postgres: bool) {
+    let s = start(postgres).await;
+    let prov = s.token("provider-ogre").await;
+    let mut budgets = Vec::new();
+    for code in ["32777000001", "32777000002", "32777000003", "32777000004"] {
+        let (_, pid, did, provider_id) = active_plan_of(&s, code).await;
+        let (st, a) = agreement(&s, pid, provider_id, "5.00").await;
+        assert_eq!(st, StatusCode::CREATED, "{a}");
+        budgets.push((a["id"].as_i64().unwrap(), did));
+    }
+    let (one, batched, whole, failing) = (budgets[0], budgets[1], budgets[2], budgets[3]);
+
+    // One at a time.
+    let lines = many_lines("one");
+    assert!(lines.len() > 250, "{}", lines.len());
+    let mut expected = Vec::new();
+    for (key, date, hours, price, visit) in &lines {
+        let mut body = claim(key, one.0, date, hours, price);
+        body["visit_id"] = json!(visit);
+        let (st, r) = s.post(&prov, "/api/v1/claims", body).await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+        let d = &r["decision"];
+        let accepted = d["accepted"].as_bool().unwrap();
+        expected.push(outcome(if accepted { "imported" } else { "refused" }, d));
+    }
+    assert!(expected.iter().any(|o| !o.1), "some lines are refused");
+
+    // The same lines in batches, and in one transaction.
+    for (mode, (aid, did), prefix) in [
+        ("good-lines-only", batched, "batch"),
+        ("all-or-nothing", whole, "whole"),
+    ] {
+        let csv = csv_of(aid, &many_lines(prefix));
+        let (st, v) = post_csv(&s, &prov, mode, &csv).await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        assert_eq!(outcomes(&v), expected, "{mode} decides as one at a time");
+        assert_eq!(v["decided"], lines.len());
+        ledger_holds(&s, did).await;
+
+        // Sent again: the same answers, nothing written.
+        let claims = s.store.claims_of(did).await.unwrap().len();
+        let ledger = s.store.ledger(did).await.unwrap().len();
+        let audit = audit_entries(&s).await;
+        let (st, again) = post_csv(&s, &prov, mode, &csv).await;
+        assert_eq!(st, StatusCode::OK, "{again}");
+        assert_eq!(outcomes(&again), expected, "{mode} sent again");
+        for (a, b) in v["report"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(again["report"].as_array().unwrap())
+        {
+            assert_eq!(a["result"]["claim_id"], b["result"]["claim_id"]);
+            assert_eq!(b["result"]["replay"], true);
+        }
+        assert_eq!(s.store.claims_of(did).await.unwrap().len(), claims);
+        assert_eq!(s.store.ledger(did).await.unwrap().len(), ledger);
+        assert_eq!(audit_entries(&s).await, audit, "a replay writes nothing");
+    }
+
+    // A key already holding another claim: the store refuses the line (parsing cannot know).
+    let (aid, did) = failing;
+    let (st, r) = s
+        .post(
+            &prov,
+            "/api/v1/claims",
+            claim("taken", aid, "2026-07-01", "1", "5.00"),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let file = |last: &str| {
+        let mut lines: Vec<Line> = (1..=120)
+            .map(|n| {
+                (
+                    format!("f-{n}"),
+                    format!("2026-08-{:02}", n % 28 + 1),
+                    "0.25".into(),
+                    "5.00".into(),
+                    Some(8_000_000 + n),
+                )
+            })
+            .collect();
+        lines.push((
+            last.to_owned(),
+            "2026-09-02".into(),
+            "1".into(),
+            "5.00".into(),
+            None,
+        ));
+        csv_of(aid, &lines)
+    };
+    let before = (
+        s.store.claims_of(did).await.unwrap().len(),
+        s.store.ledger(did).await.unwrap().len(),
+        audit_entries(&s).await,
+    );
+    let (st, v) = post_csv(&s, &prov, "all-or-nothing", &file("taken")).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let report = v["report"].as_array().unwrap();
+    assert_eq!(report.len(), 121);
+    assert!(
+        report[..120].iter().all(|l| l["status"] == "not-imported"),
+        "{v}"
+    );
+    assert_eq!(report[120]["status"], "invalid");
+    assert_eq!(report[120]["problems"][0]["field"], "idempotency_key");
+    assert_eq!(
+        (v["decided"].as_u64(), v["invalid"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(
+        (
+            s.store.claims_of(did).await.unwrap().len(),
+            s.store.ledger(did).await.unwrap().len(),
+            audit_entries(&s).await,
+        ),
+        before,
+        "nothing of the file is kept"
+    );
+
+    // Good lines only: the failing line is rolled back alone, in the middle of a batch.
+    let mut lines: Vec<Line> = (1..=120)
+        .map(|n| {
+            (
+                format!("g-{n}"),
+                format!("2026-10-{:02}", n % 28 + 1),
+                "0.25".into(),
+                "5.00".into(),
+                Some(7_000_000 + n),
+            )
+        })
+        .collect();
+    lines.insert(
+        70,
+        (
+            "taken".into(),
+            "2026-09-03".into(),
+            "1".into(),
+            "5.00".into(),
+            None,
+        ),
+    );
+    let (st, v) = post_csv(&s, &prov, "good-lines-only", &csv_of(aid, &lines)).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let report = v["report"].as_array().unwrap();
+    assert_eq!(report[70]["status"], "invalid", "{}", report[70]);
+    assert_eq!(report[70]["problems"][0]["field"], "idempotency_key");
+    assert_eq!(
+        (v["decided"].as_u64(), v["invalid"].as_u64()),
+        (Some(120), Some(1))
+    );
+    assert!(report
+        .iter()
+        .enumerate()
+        .all(|(i, l)| i == 70 || l["status"] == "imported" || l["status"] == "refused"));
+    assert_eq!(s.store.claims_of(did).await.unwrap().len(), before.0 + 120);
+    ledger_holds(&s, did).await;
+    let taken: Vec<_> = s
+        .store
+        .claims_of(did)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.0 == r["claim_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(taken.len(), 1, "the claim under the key is untouched");
+    assert_eq!(
+        audit_entries(&s).await,
+        before.2 + 120,
+        "one audit entry per kept line"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_uploads_in_transactions_on_sqlite() {
+    bulk_in_transactions(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_uploads_in_transactions_on_postgres() {
+    bulk_in_transactions(true).await;
+}
+
+/// The policy caps count the person's accepted claims in the cap's span: a support person at
+/// level 2 is capped at 20 hours a month, so after 4 x 5 hours in July the next hour is refused
+/// for the cap (and the agreement's 20 hours), and August starts again.
+async fn caps(postgres: bool) {
+    let s = start(postgres).await;
+    let provider_id = s.get(&s.token("provider-ogre").await, "/api/v1/me").await.1["provider_id"]
+        .as_i64()
+        .unwrap();
+    s.store
+        .add_offer(
+            &ibis_store::Auditor::system("test"),
+            provider_id,
+            &ibis_store::providers::OfferInput {
+                service: "support-person".into(),
+                price_eur: "5.00".into(),
+                valid_from: "2026-01-01".into(),
+                valid_to: None,
+            },
+        )
+        .await
+        .unwrap();
+    let (_, pid, _, _) = active_plan_with(&s, "32777000009", "support-person", "20").await;
+    let sw = s.token("sw-ogre").await;
+    let (st, a) = s.post(&sw, &format!("/api/v1/plans/{pid}/agreements"), json!({"plan_line": 0, "provider_id": provider_id, "service": "support-person", "unit_price_eur": "5.00", "period_from": "2026-06-01", "period_to": "2026-12-01", "quantity_per_month": "20"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let aid = a["id"].as_i64().unwrap();
+    let prov = s.token("provider-ogre").await;
+    for day in 1..=4 {
+        let (st, r) = s
+            .post(
+                &prov,
+                "/api/v1/claims",
+                claim(
+                    &format!("cap-{day}"),
+                    aid,
+                    &format!("2026-07-0{day}"),
+                    "5",
+                    "5.00",
+                ),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+        assert_eq!(r["decision"]["accepted"], true, "{r}");
+    }
+    let (_, r) = s
+        .post(
+            &prov,
+            "/api/v1/claims",
+            claim("cap-5", aid, "2026-07-05", "1", "5.00"),
+        )
+        .await;
+    let codes: Vec<&str> = r["decision"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"over-cap"), "{r}");
+    assert!(codes.contains(&"over-plan-quantity"), "{r}");
+    let (_, r) = s
+        .post(
+            &prov,
+            "/api/v1/claims",
+            claim("cap-6", aid, "2026-08-01", "5", "5.00"),
+        )
+        .await;
+    assert_eq!(r["decision"]["accepted"], true, "a new month: {r}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caps_count_the_persons_claims_on_sqlite() {
+    caps(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caps_count_the_persons_claims_on_postgres() {
+    caps(true).await;
 }

@@ -286,7 +286,10 @@ pub struct BulkQuery {
 /// Uploads claims as CSV (`Content-Type: text/csv`; header
 /// `idempotency_key,agreement_id,service_date,quantity,unit_price_eur,visit_id`). The answer
 /// reports every line by number: imported, refused with reasons, invalid with its fields, or
-/// not imported.
+/// not imported. `all-or-nothing` decides the whole file in one transaction, so a bad line, an
+/// error or the request timeout (30 s) keeps nothing of it; `good-lines-only` commits every 50
+/// lines. Sending the same file again is always safe: lines already kept get the answers they
+/// got, and nothing is charged twice.
 #[utoipa::path(post, path = "/api/v1/claims/bulk", security(("bearer" = [])), params(BulkQuery), request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = crate::spending::BulkReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn bulk(

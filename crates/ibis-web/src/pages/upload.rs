@@ -6,8 +6,8 @@
 //! | `GET /my-clients/upload` | provider staff: the form |
 //! | `POST /my-clients/upload` | the same: the file (multipart), answered with a streamed report |
 //!
-//! The answer to a good upload is one HTML page sent in parts as the lines are decided (see
-//! [`crate::spending::bulk_each`]): the top of the layout and a heading first, then a list item
+//! The answer to a good upload is one HTML page sent in parts as the lines are kept (each
+//! transaction's lines once it commits, see [`crate::spending::bulk_each`]): the top of the layout and a heading first, then a list item
 //! per line and a `<progress>` every [`PROGRESS_EVERY`] lines, then the summary with a table of
 //! every bad line, then the bottom of the layout. A browser shows the page as it arrives. A
 //! form that cannot be used (no file, not UTF-8, over 1 MiB, a wrong first line, no mode) is
