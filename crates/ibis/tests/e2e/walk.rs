@@ -101,6 +101,21 @@ fn today() -> String {
     ibis_web::today().to_string()
 }
 
+/// The day of the walk's visit: today from 01:00 in Riga, when 00:10-00:40 has passed (a
+/// check-out in the future is refused); yesterday before that, when the walk runs just after
+/// midnight.
+fn visit_day() -> String {
+    let now = ibis_web::spending::riga_now();
+    if now.hour() >= 1 {
+        now.date().to_string()
+    } else {
+        now.date()
+            .previous_day()
+            .expect("a day before today")
+            .to_string()
+    }
+}
+
 /// Picks a radio button by name and value (its label, as a person clicks it).
 async fn pick(c: &Client, name: &str, value: &str) {
     let input = c
@@ -275,8 +290,8 @@ pub async fn walk(env: &Env, c: &Client, lang: &str) {
     let client_id = option_value(c, "visit-person_id", &client).await;
     choose(c, "visit-person_id", &client_id).await;
     fill(c, "visit-specialist", "Ilze Ozola").await;
-    fill(c, "visit-start", &format!("{}T00:10", today())).await;
-    fill(c, "visit-end", &format!("{}T00:40", today())).await;
+    fill(c, "visit-start", &format!("{}T00:10", visit_day())).await;
+    fill(c, "visit-end", &format!("{}T00:40", visit_day())).await;
     press(
         c,
         "main form[action='/my-clients/visits'] button[type=submit]",
@@ -285,7 +300,7 @@ pub async fn walk(env: &Env, c: &Client, lang: &str) {
     no_errors(c, "check the visit in").await;
     w.step("visit-checked-in").await;
     choose(c, "claim-agreement_id", &agreement_id).await;
-    fill(c, "claim-service_date", &today()).await;
+    fill(c, "claim-service_date", &visit_day()).await;
     fill(c, "claim-quantity", "0.5").await;
     fill(c, "claim-unit_price_eur", &price).await;
     press(
