@@ -593,7 +593,15 @@ pub async fn load(
 
     let mut tables = Tables::new();
     let per_tx = options.people_per_transaction.max(1);
+    // The people of the open transaction, by id (their monthly sums are written before it
+    // commits).
+    let mut tx_people: Option<(i64, i64)> = None;
     for (n, person) in population.persons.iter().enumerate() {
+        let person_id = person_base + i64::from(person.id);
+        tx_people = Some(match tx_people {
+            Some((lo, hi)) => (lo.min(person_id), hi.max(person_id)),
+            None => (person_id, person_id),
+        });
         load_person(
             &mut tables,
             &mut ids,
@@ -612,12 +620,18 @@ pub async fn load(
         }
         if (n + 1) % per_tx == 0 {
             tables.flush(&mut tx).await?;
+            if let Some((lo, hi)) = tx_people.take() {
+                crate::sums::sum_new_people(&mut tx, lo, hi).await?;
+            }
             tx.commit().await?;
             progress(&counts);
             tx = store.begin().await?;
         }
     }
     tables.flush(&mut tx).await?;
+    if let Some((lo, hi)) = tx_people.take() {
+        crate::sums::sum_new_people(&mut tx, lo, hi).await?;
+    }
     if store.engine() == Engine::Postgres {
         // Ids were given by the loader: move each identity past them.
         for t in [

@@ -30,6 +30,7 @@ pub mod simulator;
 pub mod spending;
 pub mod sql;
 pub mod statements;
+pub mod sums;
 
 pub use audit::{AuditEntry, Auditor};
 pub use sql::{now_text, Page, PageRequest};
@@ -186,6 +187,13 @@ const MIGRATIONS: &[Migration] = &[
         schema: include_str!("../migrations/0007_claims_by_person.sql"),
         sqlite_guards: include_str!("../migrations/sqlite/0007_guards.sql"),
         postgres_guards: include_str!("../migrations/postgres/0007_guards.sql"),
+    },
+    // Monitoring: claims and ledger entries summed by month.
+    Migration {
+        version: 8,
+        schema: include_str!("../migrations/0008_monthly_sums.sql"),
+        sqlite_guards: include_str!("../migrations/sqlite/0008_guards.sql"),
+        postgres_guards: include_str!("../migrations/postgres/0008_guards.sql"),
     },
 ];
 

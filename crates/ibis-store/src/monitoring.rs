@@ -51,6 +51,36 @@ fn bounds(period: &Period) -> (String, String) {
     )
 }
 
+/// The period cut for reading: the whole months inside it, read from the monthly sums
+/// (`crate::sums`), and the partial months at its edges, read from the rows. Each piece is
+/// `[from, to)` as text, with whether it is the whole months.
+fn pieces(period: &Period) -> Vec<(String, String, bool)> {
+    let (from, to) = bounds(period);
+    let first_whole = if period.from.day() == 1 {
+        Some(period.from)
+    } else {
+        Period::month(period.from.year(), period.from.month()).to
+    };
+    let first_whole = first_whole.map(date_text).unwrap_or_else(|| to.clone());
+    let end_whole = match period.to {
+        Some(t) => crate::sums::month_text(t),
+        // Open-ended: every month from the first whole one on.
+        None => to.clone(),
+    };
+    if first_whole >= end_whole {
+        return vec![(from, to, false)];
+    }
+    let mut out = Vec::new();
+    if from < first_whole {
+        out.push((from, first_whole.clone(), false));
+    }
+    out.push((first_whole, end_whole.clone(), true));
+    if end_whole < to && period.to.is_some() {
+        out.push((end_whole, to, false));
+    }
+    out
+}
+
 fn decode_err(e: UnknownCode) -> StoreError {
     StoreError::Db(sqlx::Error::Decode(e.into()))
 }
@@ -147,70 +177,119 @@ impl Store {
             return Ok(Vec::new());
         }
 
-        // Ledger entries booked in the period on those budgets, by person and kind.
-        let sql = format!(
-            "SELECT d.person_id, l.kind, {} AS cents, COUNT(*) AS n \
-             FROM budget_decisions d JOIN persons p ON p.id = d.person_id \
-             JOIN ledger_entries l ON l.budget_line = 'decision-' || CAST(d.id AS TEXT) \
-             WHERE {} AND {area_cond} AND l.on_date >= $1 AND l.on_date < $2 \
-             GROUP BY d.person_id, l.kind",
-            sum("l.amount_cents"),
-            overlap_sql(1, 2)
-        );
-        for r in sqlx::query(&sql)
-            .bind(&from)
-            .bind(&to)
-            .bind(&area_v)
-            .fetch_all(self.pool())
-            .await?
-        {
-            let Some(f) = facts.get_mut(&int(&r, "person_id")?) else {
-                continue;
+        // Ledger entries booked in the period on those budgets, by person and kind: the whole
+        // months from `monthly_ledger`, the partial months at the edges from the entries.
+        let pieces = pieces(period);
+        for (lo, hi, whole) in &pieces {
+            let sql = if *whole {
+                format!(
+                    "SELECT d.person_id, l.kind, {} AS cents, {} AS n \
+                     FROM budget_decisions d JOIN persons p ON p.id = d.person_id \
+                     JOIN monthly_ledger l ON l.budget_line = 'decision-' || CAST(d.id AS TEXT) \
+                     WHERE {} AND {area_cond} AND l.month >= $4 AND l.month < $5 \
+                     GROUP BY d.person_id, l.kind",
+                    sum("l.amount_cents"),
+                    sum("l.entries"),
+                    overlap_sql(1, 2)
+                )
+            } else {
+                format!(
+                    "SELECT d.person_id, l.kind, {} AS cents, COUNT(*) AS n \
+                     FROM budget_decisions d JOIN persons p ON p.id = d.person_id \
+                     JOIN ledger_entries l ON l.budget_line = 'decision-' || CAST(d.id AS TEXT) \
+                     WHERE {} AND {area_cond} AND l.on_date >= $4 AND l.on_date < $5 \
+                     GROUP BY d.person_id, l.kind",
+                    sum("l.amount_cents"),
+                    overlap_sql(1, 2)
+                )
             };
-            let cents = Money::from_cents(int(&r, "cents")?);
-            let kind: EntryKind = text(&r, "kind")?.parse().map_err(decode_err)?;
-            match kind {
-                EntryKind::Allocation => f.ledger.allocated += cents,
-                EntryKind::ApprovedClaim => f.ledger.spent += cents,
-                EntryKind::Reservation => f.ledger.reserved += cents,
-                EntryKind::ReservationRelease => {
-                    f.ledger.reserved -= cents;
-                    f.anomalies_resolved += u64::try_from(int(&r, "n")?).unwrap_or(0);
+            for r in sqlx::query(&sql)
+                .bind(&from)
+                .bind(&to)
+                .bind(&area_v)
+                .bind(lo)
+                .bind(hi)
+                .fetch_all(self.pool())
+                .await?
+            {
+                let Some(f) = facts.get_mut(&int(&r, "person_id")?) else {
+                    continue;
+                };
+                let cents = Money::from_cents(int(&r, "cents")?);
+                let kind: EntryKind = text(&r, "kind")?.parse().map_err(decode_err)?;
+                match kind {
+                    EntryKind::Allocation => f.ledger.allocated += cents,
+                    EntryKind::ApprovedClaim => f.ledger.spent += cents,
+                    EntryKind::Reservation => f.ledger.reserved += cents,
+                    EntryKind::ReservationRelease => {
+                        f.ledger.reserved -= cents;
+                        f.anomalies_resolved += u64::try_from(int(&r, "n")?).unwrap_or(0);
+                    }
+                    EntryKind::PeriodClose => f.ledger.returned += cents,
+                    EntryKind::Payment | EntryKind::Adjustment => {}
                 }
-                EntryKind::PeriodClose => f.ledger.returned += cents,
-                EntryKind::Payment | EntryKind::Adjustment => {}
             }
         }
 
         // Approved claims by day of service: accepted without a hold, or held and approved at
-        // review. Two statements, because the first (nearly every claim) is then answered from
-        // the `claims_by_person` index alone, summed by agreement before the agreement's
-        // service is looked up; only the second (the held claims) reads claim rows and the
-        // ledger. One statement with `needs_review = false OR EXISTS (...)` read every claim
-        // row: 68-166 s for Rīga's 3 million claims, against seconds (docs/benchmarks.md).
+        // review. The whole months come from `monthly_spending`, which sums exactly these
+        // claims; the partial months at the edges from the claims, in two statements, because
+        // the first (nearly every claim) is then answered from the `claims_by_person` index
+        // alone, summed by agreement before the agreement's service is looked up; only the
+        // second (the held claims) reads claim rows and the ledger. One statement with
+        // `needs_review = false OR EXISTS (...)` read every claim row: 68-166 s for Rīga's 3
+        // million claims, against seconds (docs/benchmarks.md).
         let held_approved = "c.needs_review = $4 AND EXISTS (SELECT 1 FROM ledger_entries l \
              WHERE l.budget_line = c.budget_line AND l.kind = 'approved-claim' \
              AND l.ref_id = 'claim:' || CAST(c.provider_id AS TEXT) || ':' || c.idempotency_key)";
-        for which in ["c.needs_review = $5", held_approved] {
-            let sql = format!(
+        let by_service = |inner: String| {
+            format!(
                 "SELECT g.person_id, a.service, COALESCE(s.category, '') AS category, g.provider_id, \
                  {} AS amount, {} AS co, {} AS n \
-                 FROM (SELECT c.person_id, c.agreement_id, c.provider_id, SUM(c.amount_cents) AS amount, \
-                   SUM(c.co_payment_cents) AS co, COUNT(*) AS n \
-                   FROM claims c JOIN persons p ON p.id = c.person_id \
-                   WHERE c.service_date >= $1 AND c.service_date < $2 AND {area_cond} AND c.accepted = $4 \
-                   AND {which} AND $5 = $5 \
-                   GROUP BY c.person_id, c.agreement_id, c.provider_id) g \
+                 FROM ({inner}) g \
                  JOIN agreements a ON a.id = g.agreement_id \
                  LEFT JOIN service_types s ON s.code = a.service \
                  GROUP BY g.person_id, a.service, s.category, g.provider_id",
                 sum("g.amount"),
                 sum("g.co"),
                 sum("g.n"),
-            );
-            for r in sqlx::query(&sql)
-                .bind(&from)
-                .bind(&to)
+            )
+        };
+        let mut statements: Vec<(String, &str, &str)> = Vec::new();
+        for (lo, hi, whole) in &pieces {
+            if *whole {
+                statements.push((
+                    by_service(format!(
+                        "SELECT m.person_id, m.agreement_id, m.provider_id, SUM(m.amount_cents) AS amount, \
+                         SUM(m.co_payment_cents) AS co, SUM(m.claims) AS n \
+                         FROM monthly_spending m JOIN persons p ON p.id = m.person_id \
+                         WHERE m.month >= $1 AND m.month < $2 AND {area_cond} AND $4 = $4 AND $5 = $5 \
+                         GROUP BY m.person_id, m.agreement_id, m.provider_id"
+                    )),
+                    lo,
+                    hi,
+                ));
+                continue;
+            }
+            for which in ["c.needs_review = $5", held_approved] {
+                statements.push((
+                    by_service(format!(
+                        "SELECT c.person_id, c.agreement_id, c.provider_id, SUM(c.amount_cents) AS amount, \
+                         SUM(c.co_payment_cents) AS co, COUNT(*) AS n \
+                         FROM claims c JOIN persons p ON p.id = c.person_id \
+                         WHERE c.service_date >= $1 AND c.service_date < $2 AND {area_cond} AND c.accepted = $4 \
+                         AND {which} AND $5 = $5 \
+                         GROUP BY c.person_id, c.agreement_id, c.provider_id"
+                    )),
+                    lo,
+                    hi,
+                ));
+            }
+        }
+        for (sql, lo, hi) in &statements {
+            for r in sqlx::query(sql)
+                .bind(*lo)
+                .bind(*hi)
                 .bind(&area_v)
                 .bind(true)
                 .bind(false)
@@ -228,7 +307,8 @@ impl Store {
                     co_payment: Money::from_cents(int(&r, "co")?),
                     claims: u64::try_from(int(&r, "n")?).unwrap_or(0),
                 };
-                // The held-and-approved claims join the row of the same service and provider.
+                // The rows of the other pieces and statements join the row of the same
+                // service and provider.
                 match f
                     .spending
                     .iter_mut()

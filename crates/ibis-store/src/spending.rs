@@ -160,6 +160,7 @@ pub(crate) async fn append_entries(tx: &mut WriteTx, entries: &[Entry]) -> Resul
             .bind(now_text())
             .execute(&mut *tx.tx)
             .await?;
+        crate::sums::add_entry(tx, e).await?;
     }
     Ok(())
 }
@@ -758,6 +759,18 @@ impl Store {
             Err(e) => return Err(e.into()),
         };
         append_entries(tx, &entries).await?;
+        if let (true, false, Some(a)) = (decision.accepted, decision.needs_review, agreement) {
+            crate::sums::add_claim(
+                tx,
+                a.person_id,
+                line.service_date,
+                a.id,
+                provider_id,
+                decision.amount.cents(),
+                decision.co_payment.cents(),
+            )
+            .await?;
+        }
         let record = audit::Record {
             action: "claim".into(),
             entity: "claim".into(),
@@ -1362,6 +1375,30 @@ impl Store {
         let entries = ibis_core::ledger::entries_for_approval(&ledger, &line, &ref_id, approve, on)
             .map_err(|m| StoreError::invalid("claim", m))?;
         append_entries(&mut tx, &entries).await?;
+        // A held claim approved now (its first `approved-claim` entry) joins its month's
+        // spending, as monitoring counts it.
+        let approved_before = |l: &[Entry]| {
+            l.iter()
+                .any(|e| e.kind == EntryKind::ApprovedClaim && e.ref_id == ref_id)
+        };
+        if boolean(&row, "accepted")?
+            && boolean(&row, "needs_review")?
+            && !approved_before(&ledger)
+            && approved_before(&entries)
+        {
+            if let Some(agreement_id) = opt_int(&row, "agreement_id")? {
+                crate::sums::add_claim(
+                    &mut tx,
+                    person_id,
+                    parse_date(&text(&row, "service_date")?)?,
+                    agreement_id,
+                    int(&row, "provider_id")?,
+                    int(&row, "amount_cents")?,
+                    int(&row, "co_payment_cents")?,
+                )
+                .await?;
+            }
+        }
         audit::append(
             &mut tx,
             who,

@@ -463,6 +463,11 @@ async fn against_a_generated_population(postgres: bool, spec: GenerateSpec) {
     )
     .await
     .unwrap();
+    // The monthly sums the loader wrote are the sums of the rows it wrote.
+    assert_eq!(
+        store.monthly_sums_drift().await.unwrap(),
+        Vec::<String>::new()
+    );
     let regions: BTreeMap<String, String> = store
         .municipalities()
         .await
@@ -488,6 +493,22 @@ async fn against_a_generated_population(postgres: bool, spec: GenerateSpec) {
         Period::new(months[n / 2 - 1].from, months[n / 2 + 1].to.unwrap()).unwrap(),
         whole,
         Period::new(months[n - 1].from, date!(2026 - 12 - 01)).unwrap(),
+        // Mid-month edges around whole months (the whole months read from the monthly sums,
+        // the edges from the rows), a piece of one month, and a period with no end.
+        Period::new(
+            months[1].from + time::Duration::days(9),
+            months[n - 2].from + time::Duration::days(14),
+        )
+        .unwrap(),
+        Period::new(
+            months[2].from + time::Duration::days(3),
+            months[2].from + time::Duration::days(20),
+        )
+        .unwrap(),
+        Period {
+            from: months[n / 2].from + time::Duration::days(5),
+            to: None,
+        },
     ];
     for area in [
         Area::Municipality((*m).to_owned()),

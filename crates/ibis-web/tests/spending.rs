@@ -313,6 +313,7 @@ async fn walk(postgres: bool) {
         s.store.verify_audit().await.unwrap(),
         ibis_store::audit::ChainStatus::Intact { .. }
     ));
+    sums_in_step(&s).await;
 }
 
 /// Many clients claim against a few budgets at once: three budgets, each with 6 months x 10
@@ -415,6 +416,7 @@ async fn storm(postgres: bool) {
             "every accepted claim is in the ledger, and nothing else"
         );
     }
+    sums_in_step(&s).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -729,6 +731,7 @@ async fn bulk_review_and_close(postgres: bool) {
     );
     let ledger = s.store.ledger(did).await.unwrap();
     ibis_core::ledger::check_invariants(&ledger).unwrap();
+    sums_in_step(&s).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -866,6 +869,7 @@ async fn payment_modes(postgres: bool) {
             && xml.contains(&format!("<IBAN>{admin_iban}</IBAN>")),
         "{xml}"
     );
+    sums_in_step(&s).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1152,6 +1156,7 @@ async fn bulk_in_transactions(postgres: bool) {
         before.2 + 120,
         "one audit entry per kept line"
     );
+    sums_in_step(&s).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1231,6 +1236,7 @@ async fn caps(postgres: bool) {
         )
         .await;
     assert_eq!(r["decision"]["accepted"], true, "a new month: {r}");
+    sums_in_step(&s).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1241,4 +1247,14 @@ async fn caps_count_the_persons_claims_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn caps_count_the_persons_claims_on_postgres() {
     caps(true).await;
+}
+
+/// The monthly sums monitoring reads (claims kept, held claims reviewed, periods closed,
+/// payments) are the sums of the rows they stand for.
+async fn sums_in_step(s: &Server) {
+    assert_eq!(
+        s.store.monthly_sums_drift().await.unwrap(),
+        Vec::<String>::new(),
+        "monthly sums out of step with the rows"
+    );
 }

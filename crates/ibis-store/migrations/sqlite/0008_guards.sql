@@ -1,0 +1,2 @@
+-- SQLite: nothing to guard in this migration (sums kept by the store).
+SELECT 1;
