@@ -37,6 +37,24 @@ pub struct AreaQuery {
     pub figure: Option<String>,
 }
 
+impl AreaQuery {
+    /// The area and period asked for, checked against the caller ([`monitoring::filter`]).
+    async fn filter(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+    ) -> Result<monitoring::Filter, ApiError> {
+        monitoring::filter(
+            state,
+            caller,
+            self.area.as_deref(),
+            self.from.as_deref(),
+            self.to.as_deref(),
+        )
+        .await
+    }
+}
+
 /// The indicators of an area and period: people served by target group, level, age group and
 /// living situation; budgets allocated, spent, reserved and returned; spending by service,
 /// category, provider and funding source; cost per person per month; overdue reviews; goal
@@ -51,14 +69,7 @@ async fn dashboard(
     caller: Caller,
     QueryParams(q): QueryParams<AreaQuery>,
 ) -> Result<Json<Dashboard>, ApiError> {
-    let f = monitoring::filter(
-        &state,
-        &caller,
-        q.area.as_deref(),
-        q.from.as_deref(),
-        q.to.as_deref(),
-    )
-    .await?;
+    let f = q.filter(&state, &caller).await?;
     Ok(Json(monitoring::dashboard(&state, &caller, &f).await?))
 }
 
@@ -74,14 +85,7 @@ async fn gaps(
     caller: Caller,
     QueryParams(q): QueryParams<AreaQuery>,
 ) -> Result<Json<GapMap>, ApiError> {
-    let f = monitoring::filter(
-        &state,
-        &caller,
-        q.area.as_deref(),
-        q.from.as_deref(),
-        q.to.as_deref(),
-    )
-    .await?;
+    let f = q.filter(&state, &caller).await?;
     Ok(Json(monitoring::gaps(&state, &caller, &f).await?))
 }
 
@@ -94,14 +98,7 @@ async fn rows(
     caller: Caller,
     QueryParams(q): QueryParams<AreaQuery>,
 ) -> Result<Json<Vec<PersonRow>>, ApiError> {
-    let f = monitoring::filter(
-        &state,
-        &caller,
-        q.area.as_deref(),
-        q.from.as_deref(),
-        q.to.as_deref(),
-    )
-    .await?;
+    let f = q.filter(&state, &caller).await?;
     let figure = q.figure.unwrap_or_default();
     Ok(Json(monitoring::rows(&state, &caller, &f, &figure).await?))
 }
