@@ -240,6 +240,27 @@ async fn load_assessment(
     Ok((a, p))
 }
 
+/// [`load_plan`], audited as a `read` of the `plan` in the same transaction.
+async fn load_plan_audited(
+    tx: &mut WriteTx,
+    who: &Auditor,
+    scope: &Scope,
+    plan_id: i64,
+) -> Result<(PlanRow, Person)> {
+    let (p, person) = load_plan(tx, scope, plan_id).await?;
+    audit::append(
+        tx,
+        who,
+        "read",
+        "plan",
+        &plan_id.to_string(),
+        Some(person.id),
+        json!({}),
+    )
+    .await?;
+    Ok((p, person))
+}
+
 async fn load_plan(tx: &mut WriteTx, scope: &Scope, id: i64) -> Result<(PlanRow, Person)> {
     let row = sqlx::query(
         "SELECT p.*, v.data, v.monthly_cost_cents FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.version WHERE p.id = $1",
@@ -1001,19 +1022,9 @@ impl Store {
         plan_id: i64,
     ) -> Result<(PlanRow, Person)> {
         let mut tx = self.begin().await?;
-        let (p, person) = load_plan(&mut tx, scope, plan_id).await?;
-        audit::append(
-            &mut tx,
-            who,
-            "read",
-            "plan",
-            &plan_id.to_string(),
-            Some(person.id),
-            json!({}),
-        )
-        .await?;
+        let read = load_plan_audited(&mut tx, who, scope, plan_id).await?;
         tx.commit().await?;
-        Ok((p, person))
+        Ok(read)
     }
 
     /// Every version of a plan, oldest first, read and audited (the same `read`
@@ -1025,18 +1036,8 @@ impl Store {
         plan_id: i64,
     ) -> Result<Vec<PlanVersionRow>> {
         let mut tx = self.begin().await?;
-        let (_, person) = load_plan(&mut tx, scope, plan_id).await?;
+        load_plan_audited(&mut tx, who, scope, plan_id).await?;
         let versions = versions_tx(&mut tx, plan_id).await?;
-        audit::append(
-            &mut tx,
-            who,
-            "read",
-            "plan",
-            &plan_id.to_string(),
-            Some(person.id),
-            json!({}),
-        )
-        .await?;
         tx.commit().await?;
         Ok(versions)
     }
