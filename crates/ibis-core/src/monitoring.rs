@@ -281,9 +281,9 @@ pub struct PersonFacts {
     pub overdue_since: Option<Date>,
     /// Goal attainment scores recorded at review in the period, -2..=2.
     pub goal_scores: Vec<i8>,
-    /// The anomaly codes of their claims held for review, claims by day of service in the
-    /// period (one code per anomaly).
-    pub anomalies_raised: Vec<String>,
+    /// The anomalies of their claims held for review, claims by day of service in the
+    /// period: how many of each anomaly code (one per anomaly a claim lists).
+    pub anomalies_raised: BTreeMap<String, u64>,
     /// Holds on their claims ended by the case manager's review in the period.
     pub anomalies_resolved: u64,
     /// Their plan lines not received, in plans whose budget overlaps the period.
@@ -516,7 +516,7 @@ pub fn figure_keys(f: &PersonFacts, as_of: Date) -> Vec<String> {
     for g in &f.goal_scores {
         keys.push(format!("goal:{g}"));
     }
-    for a in &f.anomalies_raised {
+    for a in f.anomalies_raised.keys() {
         keys.push(format!("anomaly:{a}"));
     }
     if f.anomalies_resolved > 0 {
@@ -640,10 +640,10 @@ pub fn dashboard(
             t.people.insert(id);
             t.count += 1;
         }
-        for a in &f.anomalies_raised {
+        for (a, n) in &f.anomalies_raised {
             let t = anomalies.entry(a.clone()).or_default();
             t.people.insert(id);
-            t.count += 1;
+            t.count += n;
         }
         if f.anomalies_resolved > 0 {
             resolved.people.insert(id);
@@ -878,7 +878,7 @@ mod tests {
             }],
             overdue_since: None,
             goal_scores: vec![],
-            anomalies_raised: vec![],
+            anomalies_raised: BTreeMap::new(),
             anomalies_resolved: 0,
             gaps: vec![GapFacts {
                 service: "di-2-48".into(),

@@ -146,6 +146,16 @@ pub fn tables() -> Vec<TableShape> {
                         t.identity = Some(col.to_owned());
                     }
                 }
+            } else if upper.len() >= 6
+                && upper[0] == "ALTER"
+                && upper[1] == "TABLE"
+                && upper[3] == "RENAME"
+                && upper[4] == "TO"
+            {
+                // A table made anew under another name, then given the old one.
+                if let Some(t) = out.iter_mut().find(|t| t.name == words[2]) {
+                    t.name = words[5].to_owned();
+                }
             } else if upper.len() >= 3 && upper[0] == "DROP" && upper[1] == "TABLE" {
                 let name = words.last().copied().unwrap_or_default();
                 out.retain(|t| t.name != name);

@@ -370,6 +370,7 @@ async fn append_version(
     .bind(note)
     .execute(&mut *tx.tx)
     .await?;
+    crate::sums::add_plan_gaps(tx, plan_id, version, plan).await?;
     sqlx::query("UPDATE plans SET state = $1, version = $2, updated_at = $3 WHERE id = $4")
         .bind(state.code())
         .bind(version)

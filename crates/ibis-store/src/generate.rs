@@ -228,6 +228,12 @@ struct Tables {
     visits: Batch,
     claims: Batch,
     ledger: Batch,
+    /// `monthly_anomalies` (see `crate::sums`), written per person from `held`.
+    anomalies: Batch,
+    /// `plan_gaps` (see `crate::sums`).
+    plan_gaps: Batch,
+    /// The anomalies of the current person's held claims, by month and code.
+    held: BTreeMap<(String, &'static str), i64>,
 }
 
 impl Tables {
@@ -406,6 +412,24 @@ impl Tables {
                     "created_at",
                 ],
             ),
+            anomalies: Batch::new(
+                "monthly_anomalies",
+                &["person_id", "month", "code", "anomalies"],
+            ),
+            plan_gaps: Batch::new(
+                "plan_gaps",
+                &[
+                    "plan_id",
+                    "version",
+                    "line_no",
+                    "service",
+                    "status",
+                    "barrier",
+                    "period_from",
+                    "period_to",
+                ],
+            ),
+            held: BTreeMap::new(),
         }
     }
 
@@ -427,6 +451,8 @@ impl Tables {
             &mut self.visits,
             &mut self.claims,
             &mut self.ledger,
+            &mut self.anomalies,
+            &mut self.plan_gaps,
         ] {
             b.flush(tx).await?;
         }
@@ -1015,6 +1041,18 @@ fn load_person(
                 V::T(at(day, 12 + version as u8)),
                 V::T(note.into()),
             ]);
+            for g in crate::sums::gap_rows(&plan) {
+                t.plan_gaps.push(vec![
+                    V::I(plan_id),
+                    V::I(version),
+                    V::I(g.line_no),
+                    V::T(g.service),
+                    V::T(g.status.into()),
+                    V::OT(g.barrier),
+                    V::T(g.period_from),
+                    V::T(g.period_to),
+                ]);
+            }
         }
         t.plans.push(vec![
             V::I(plan_id),
@@ -1305,6 +1343,11 @@ fn load_person(
                 });
             }
             ag.last_day.push(EarlierClaim::of(&line, decision.accepted));
+            for (code, n) in crate::sums::held_anomalies(&decision) {
+                *t.held
+                    .entry((crate::sums::month_text(gv.service_date), code))
+                    .or_insert(0) += n;
+            }
             let decision_json = serde_json::to_value(&decision)
                 .map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
             t.claims.push(vec![
@@ -1328,7 +1371,16 @@ fn load_person(
             counts.claims += 1;
         }
     }
-    apply_reviews(t, counts, &mut ledgers, &mut pending, None)
+    apply_reviews(t, counts, &mut ledgers, &mut pending, None)?;
+    for ((month, code), n) in std::mem::take(&mut t.held) {
+        t.anomalies.push(vec![
+            V::I(person_id),
+            V::T(month),
+            V::T(code.into()),
+            V::I(n),
+        ]);
+    }
+    Ok(())
 }
 
 /// A review of a held claim waiting to be booked.

@@ -195,6 +195,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_guards: include_str!("../migrations/sqlite/0008_guards.sql"),
         postgres_guards: include_str!("../migrations/postgres/0008_guards.sql"),
     },
+    // Monitoring: anomalies of held claims by month, and the plan lines not received.
+    Migration {
+        version: 9,
+        schema: include_str!("../migrations/0009_anomaly_and_gap_sums.sql"),
+        sqlite_guards: include_str!("../migrations/sqlite/0009_guards.sql"),
+        postgres_guards: include_str!("../migrations/postgres/0009_guards.sql"),
+    },
 ];
 
 impl Migration {

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use futures_util::{stream, StreamExt, TryStreamExt};
 use ibis_core::access::Scope;
 use ibis_core::catalogue::UnknownCode;
 use ibis_core::ledger::EntryKind;
@@ -15,12 +16,12 @@ use ibis_core::money::Money;
 use ibis_core::monitoring::{
     Area, BudgetFacts, Coverage, GapFacts, LedgerSums, PersonFacts, SpendingFacts,
 };
-use ibis_core::plan::{LineStatus, Plan};
 use ibis_core::Period;
 use serde_json::json;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::sql::{date_text, decode, int, parse_date, text};
+use crate::sql::{date_text, decode, int, opt_text, parse_date, text};
 use crate::{audit, Auditor, Result, Store, StoreError};
 
 /// The area as a condition on a municipality column, with its one parameter at `$n`, and the
@@ -90,6 +91,138 @@ fn sum(col: &str) -> String {
     format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT)")
 }
 
+/// How many of a dashboard's statements run at once: enough to use both cores of a small
+/// server and overlap their waits, few enough to leave the pool to other requests.
+pub const READS_AT_ONCE: usize = 3;
+
+/// Which figures a monitoring statement's rows feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    People,
+    Ledger,
+    Spending,
+    AnomalySums,
+    AnomalyClaims,
+    Reviews,
+    Goals,
+    Gaps,
+}
+
+/// One monitoring statement and the span it reads.
+struct Read {
+    part: Part,
+    sql: String,
+    lo: String,
+    hi: String,
+}
+
+/// A budget of a person served, from a row of the people statement.
+fn budget_facts(r: &AnyRow) -> Result<BudgetFacts> {
+    let period_to = text(r, "period_to")?;
+    Ok(BudgetFacts {
+        decision_id: int(r, "decision_id")?,
+        group: text(r, "budget_group")?.parse().map_err(decode_err)?,
+        level: text(r, "level")?,
+        period: Period {
+            from: parse_date(&text(r, "period_from")?)?,
+            to: if period_to.is_empty() {
+                None
+            } else {
+                Some(parse_date(&period_to)?)
+            },
+        },
+    })
+}
+
+/// A person served, with their first budget, from a row of the people statement.
+fn person_facts(r: &AnyRow, id: i64, budget: BudgetFacts) -> Result<PersonFacts> {
+    Ok(PersonFacts {
+        person_id: id,
+        municipality: text(r, "municipality_code")?,
+        target_group: text(r, "target_group")?.parse().map_err(decode_err)?,
+        living: text(r, "living")?.parse().map_err(decode_err)?,
+        birth_date: parse_date(&text(r, "birth_date")?)?,
+        budgets: vec![budget],
+        ledger: LedgerSums::default(),
+        spending: Vec::new(),
+        overdue_since: None,
+        goal_scores: Vec::new(),
+        anomalies_raised: BTreeMap::new(),
+        anomalies_resolved: 0,
+        gaps: Vec::new(),
+    })
+}
+
+/// Adds one row of a ledger, spending, anomaly, goal or gap statement to a person's facts.
+fn fold_row(f: &mut PersonFacts, part: Part, r: &AnyRow) -> Result<()> {
+    match part {
+        Part::People | Part::Reviews => {}
+        Part::Ledger => {
+            let cents = Money::from_cents(int(r, "cents")?);
+            let kind: EntryKind = text(r, "kind")?.parse().map_err(decode_err)?;
+            match kind {
+                EntryKind::Allocation => f.ledger.allocated += cents,
+                EntryKind::ApprovedClaim => f.ledger.spent += cents,
+                EntryKind::Reservation => f.ledger.reserved += cents,
+                EntryKind::ReservationRelease => {
+                    f.ledger.reserved -= cents;
+                    f.anomalies_resolved += u64::try_from(int(r, "n")?).unwrap_or(0);
+                }
+                EntryKind::PeriodClose => f.ledger.returned += cents,
+                EntryKind::Payment | EntryKind::Adjustment => {}
+            }
+        }
+        Part::Spending => {
+            let row = SpendingFacts {
+                service: text(r, "service")?,
+                category: text(r, "category")?,
+                provider_id: int(r, "provider_id")?,
+                amount: Money::from_cents(int(r, "amount")?),
+                co_payment: Money::from_cents(int(r, "co")?),
+                claims: u64::try_from(int(r, "n")?).unwrap_or(0),
+            };
+            // The rows of the other pieces and statements join the row of the same service
+            // and provider.
+            match f
+                .spending
+                .iter_mut()
+                .find(|s| s.service == row.service && s.provider_id == row.provider_id)
+            {
+                Some(s) => {
+                    s.amount += row.amount;
+                    s.co_payment += row.co_payment;
+                    s.claims += row.claims;
+                }
+                None => f.spending.push(row),
+            }
+        }
+        Part::AnomalySums => {
+            *f.anomalies_raised.entry(text(r, "code")?).or_insert(0) +=
+                u64::try_from(int(r, "n")?).unwrap_or(0);
+        }
+        Part::AnomalyClaims => {
+            let decision: serde_json::Value = decode(&text(r, "decision")?)?;
+            for code in crate::sums::stored_anomaly_codes(&decision) {
+                *f.anomalies_raised.entry(code).or_insert(0) += 1;
+            }
+        }
+        Part::Goals => f
+            .goal_scores
+            .push(i8::try_from(int(r, "attainment")?).unwrap_or(0)),
+        Part::Gaps => {
+            let decision_id = int(r, "decision_id")?;
+            if f.budgets.iter().any(|b| b.decision_id == decision_id) {
+                f.gaps.push(GapFacts {
+                    service: text(r, "service")?,
+                    status: text(r, "status")?.parse().map_err(decode_err)?,
+                    barrier: opt_text(r, "barrier")?,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// The municipality codes of an area, in code order.
     pub async fn area_municipalities(&self, area: &Area) -> Result<Vec<String>> {
@@ -109,6 +242,9 @@ impl Store {
     /// `ibis_core::monitoring`), in person order. `as_of` is the day reviews are counted on.
     /// Aggregate reading: nothing here names a person, so nothing is audited; the names behind
     /// a figure are read with [`Store::monitoring_people`].
+    ///
+    /// The statements are independent and run a few at a time ([`READS_AT_ONCE`]); their rows
+    /// are folded in the order the statements are listed.
     pub async fn monitoring_facts(
         &self,
         area: &Area,
@@ -117,69 +253,37 @@ impl Store {
     ) -> Result<Vec<PersonFacts>> {
         let (from, to) = bounds(period);
         let (area_cond, area_v) = area_sql(area, "p.municipality_code", 3);
-        let mut facts: BTreeMap<i64, PersonFacts> = BTreeMap::new();
+        let pieces = pieces(period);
+        // Every statement binds `$1` and `$2` (its span), `$3` (the area) and, where it uses
+        // them, `$4 = TRUE` and `$5 = FALSE`; except the ledger statements, which take the
+        // period at `$1`/`$2` and their piece at `$4`/`$5`.
+        let mut reads: Vec<Read> = Vec::new();
+        let mut read = |part: Part, sql: String, lo: &str, hi: &str| {
+            reads.push(Read {
+                part,
+                sql,
+                lo: lo.to_owned(),
+                hi: hi.to_owned(),
+            })
+        };
 
         // People served and their budgets.
-        let sql = format!(
-            "SELECT p.id, p.municipality_code, p.target_group, p.living, p.birth_date, d.id AS decision_id, \
-             d.budget_group, d.level, d.period_from, d.period_to \
-             FROM persons p JOIN budget_decisions d ON d.person_id = p.id \
-             WHERE {} AND {area_cond} ORDER BY p.id, d.id",
-            overlap_sql(1, 2)
+        read(
+            Part::People,
+            format!(
+                "SELECT p.id, p.municipality_code, p.target_group, p.living, p.birth_date, d.id AS decision_id, \
+                 d.budget_group, d.level, d.period_from, d.period_to \
+                 FROM persons p JOIN budget_decisions d ON d.person_id = p.id \
+                 WHERE {} AND {area_cond} AND $4 = $4 AND $5 = $5 ORDER BY p.id, d.id",
+                overlap_sql(1, 2)
+            ),
+            &from,
+            &to,
         );
-        for r in sqlx::query(&sql)
-            .bind(&from)
-            .bind(&to)
-            .bind(&area_v)
-            .fetch_all(self.pool())
-            .await?
-        {
-            let id = int(&r, "id")?;
-            let period_to = text(&r, "period_to")?;
-            let budget = BudgetFacts {
-                decision_id: int(&r, "decision_id")?,
-                group: text(&r, "budget_group")?.parse().map_err(decode_err)?,
-                level: text(&r, "level")?,
-                period: Period {
-                    from: parse_date(&text(&r, "period_from")?)?,
-                    to: if period_to.is_empty() {
-                        None
-                    } else {
-                        Some(parse_date(&period_to)?)
-                    },
-                },
-            };
-            match facts.get_mut(&id) {
-                Some(f) => f.budgets.push(budget),
-                None => {
-                    facts.insert(
-                        id,
-                        PersonFacts {
-                            person_id: id,
-                            municipality: text(&r, "municipality_code")?,
-                            target_group: text(&r, "target_group")?.parse().map_err(decode_err)?,
-                            living: text(&r, "living")?.parse().map_err(decode_err)?,
-                            birth_date: parse_date(&text(&r, "birth_date")?)?,
-                            budgets: vec![budget],
-                            ledger: LedgerSums::default(),
-                            spending: Vec::new(),
-                            overdue_since: None,
-                            goal_scores: Vec::new(),
-                            anomalies_raised: Vec::new(),
-                            anomalies_resolved: 0,
-                            gaps: Vec::new(),
-                        },
-                    );
-                }
-            }
-        }
-        if facts.is_empty() {
-            return Ok(Vec::new());
-        }
 
         // Ledger entries booked in the period on those budgets, by person and kind: the whole
-        // months from `monthly_ledger`, the partial months at the edges from the entries.
-        let pieces = pieces(period);
+        // months from `monthly_ledger`, the partial months at the edges from the entries. The
+        // budgets' overlap with the period is checked when folding (the people's budgets).
         for (lo, hi, whole) in &pieces {
             let sql = if *whole {
                 format!(
@@ -203,32 +307,8 @@ impl Store {
                     overlap_sql(1, 2)
                 )
             };
-            for r in sqlx::query(&sql)
-                .bind(&from)
-                .bind(&to)
-                .bind(&area_v)
-                .bind(lo)
-                .bind(hi)
-                .fetch_all(self.pool())
-                .await?
-            {
-                let Some(f) = facts.get_mut(&int(&r, "person_id")?) else {
-                    continue;
-                };
-                let cents = Money::from_cents(int(&r, "cents")?);
-                let kind: EntryKind = text(&r, "kind")?.parse().map_err(decode_err)?;
-                match kind {
-                    EntryKind::Allocation => f.ledger.allocated += cents,
-                    EntryKind::ApprovedClaim => f.ledger.spent += cents,
-                    EntryKind::Reservation => f.ledger.reserved += cents,
-                    EntryKind::ReservationRelease => {
-                        f.ledger.reserved -= cents;
-                        f.anomalies_resolved += u64::try_from(int(&r, "n")?).unwrap_or(0);
-                    }
-                    EntryKind::PeriodClose => f.ledger.returned += cents,
-                    EntryKind::Payment | EntryKind::Adjustment => {}
-                }
-            }
+            // The ledger statements take the period at $1/$2 and the piece at $4/$5.
+            read(Part::Ledger, sql, lo, hi);
         }
 
         // Approved claims by day of service: accepted without a hold, or held and approved at
@@ -255,24 +335,32 @@ impl Store {
                 sum("g.n"),
             )
         };
-        let mut statements: Vec<(String, &str, &str)> = Vec::new();
         for (lo, hi, whole) in &pieces {
             if *whole {
-                statements.push((
-                    by_service(format!(
-                        "SELECT m.person_id, m.agreement_id, m.provider_id, SUM(m.amount_cents) AS amount, \
-                         SUM(m.co_payment_cents) AS co, SUM(m.claims) AS n \
+                // By person, service and provider, in the order of the
+                // `monthly_spending_by_service` index, so the engine groups as it reads.
+                read(
+                    Part::Spending,
+                    format!(
+                        "SELECT g.person_id, g.service, COALESCE(s.category, '') AS category, g.provider_id, \
+                         g.amount, g.co, g.n FROM (\
+                         SELECT m.person_id, m.service, m.provider_id, {} AS amount, {} AS co, {} AS n \
                          FROM monthly_spending m JOIN persons p ON p.id = m.person_id \
                          WHERE m.month >= $1 AND m.month < $2 AND {area_cond} AND $4 = $4 AND $5 = $5 \
-                         GROUP BY m.person_id, m.agreement_id, m.provider_id"
-                    )),
+                         GROUP BY m.person_id, m.service, m.provider_id) g \
+                         LEFT JOIN service_types s ON s.code = g.service",
+                        sum("m.amount_cents"),
+                        sum("m.co_payment_cents"),
+                        sum("m.claims"),
+                    ),
                     lo,
                     hi,
-                ));
+                );
                 continue;
             }
             for which in ["c.needs_review = $5", held_approved] {
-                statements.push((
+                read(
+                    Part::Spending,
                     by_service(format!(
                         "SELECT c.person_id, c.agreement_id, c.provider_id, SUM(c.amount_cents) AS amount, \
                          SUM(c.co_payment_cents) AS co, COUNT(*) AS n \
@@ -283,148 +371,156 @@ impl Store {
                     )),
                     lo,
                     hi,
-                ));
-            }
-        }
-        for (sql, lo, hi) in &statements {
-            for r in sqlx::query(sql)
-                .bind(*lo)
-                .bind(*hi)
-                .bind(&area_v)
-                .bind(true)
-                .bind(false)
-                .fetch_all(self.pool())
-                .await?
-            {
-                let Some(f) = facts.get_mut(&int(&r, "person_id")?) else {
-                    continue;
-                };
-                let row = SpendingFacts {
-                    service: text(&r, "service")?,
-                    category: text(&r, "category")?,
-                    provider_id: int(&r, "provider_id")?,
-                    amount: Money::from_cents(int(&r, "amount")?),
-                    co_payment: Money::from_cents(int(&r, "co")?),
-                    claims: u64::try_from(int(&r, "n")?).unwrap_or(0),
-                };
-                // The rows of the other pieces and statements join the row of the same
-                // service and provider.
-                match f
-                    .spending
-                    .iter_mut()
-                    .find(|s| s.service == row.service && s.provider_id == row.provider_id)
-                {
-                    Some(s) => {
-                        s.amount += row.amount;
-                        s.co_payment += row.co_payment;
-                        s.claims += row.claims;
-                    }
-                    None => f.spending.push(row),
-                }
+                );
             }
         }
 
-        // Anomalies of claims held for review, by day of service.
-        let sql = format!(
-            "SELECT c.person_id, c.decision FROM claims c JOIN persons p ON p.id = c.person_id \
-             WHERE c.service_date >= $1 AND c.service_date < $2 AND {area_cond} AND c.accepted = $4 AND c.needs_review = $4 \
-             ORDER BY c.id"
-        );
-        for r in sqlx::query(&sql)
-            .bind(&from)
-            .bind(&to)
-            .bind(&area_v)
-            .bind(true)
-            .fetch_all(self.pool())
-            .await?
-        {
-            let Some(f) = facts.get_mut(&int(&r, "person_id")?) else {
-                continue;
-            };
-            let decision: serde_json::Value = decode(&text(&r, "decision")?)?;
-            for a in decision["anomalies"].as_array().into_iter().flatten() {
-                if let Some(code) = a["code"].as_str() {
-                    f.anomalies_raised.push(code.to_owned());
-                }
+        // Anomalies of claims held for review, by day of service: the whole months from
+        // `monthly_anomalies`, the partial months from the held claims' decisions.
+        for (lo, hi, whole) in &pieces {
+            if *whole {
+                read(
+                    Part::AnomalySums,
+                    format!(
+                        "SELECT m.person_id, m.code, {} AS n FROM monthly_anomalies m JOIN persons p ON p.id = m.person_id \
+                         WHERE m.month >= $1 AND m.month < $2 AND {area_cond} AND $4 = $4 AND $5 = $5 \
+                         GROUP BY m.person_id, m.code",
+                        sum("m.anomalies")
+                    ),
+                    lo,
+                    hi,
+                );
+            } else {
+                read(
+                    Part::AnomalyClaims,
+                    format!(
+                        "SELECT c.person_id, c.decision FROM claims c JOIN persons p ON p.id = c.person_id \
+                         WHERE c.service_date >= $1 AND c.service_date < $2 AND {area_cond} AND c.accepted = $4 \
+                         AND c.needs_review = $4 AND $5 = $5 ORDER BY c.id"
+                    ),
+                    lo,
+                    hi,
+                );
             }
         }
 
         // Reviews: the last signed assessment on or before `as_of`, whether or not a later one
         // has superseded it since (on a past day, an assessment superseded after that day was
         // still the one in force: counting only those signed today hid who was overdue then).
-        let sql = format!(
-            "SELECT a.person_id, a.assessed_on, a.next_review_on FROM assessments a JOIN persons p ON p.id = a.person_id \
-             WHERE a.status IN ('signed', 'superseded') AND a.assessed_on <= $1 AND {} ORDER BY a.person_id, a.assessed_on, a.id",
-            area_sql(area, "p.municipality_code", 2).0
+        read(
+            Part::Reviews,
+            format!(
+                "SELECT a.person_id, a.assessed_on, a.next_review_on FROM assessments a JOIN persons p ON p.id = a.person_id \
+                 WHERE a.status IN ('signed', 'superseded') AND a.assessed_on <= $1 AND {area_cond} \
+                 AND $2 = $2 AND $4 = $4 AND $5 = $5 ORDER BY a.person_id, a.assessed_on, a.id"
+            ),
+            &date_text(as_of),
+            "",
         );
-        let mut last: BTreeMap<i64, time::Date> = BTreeMap::new();
-        for r in sqlx::query(&sql)
-            .bind(date_text(as_of))
-            .bind(&area_v)
-            .fetch_all(self.pool())
-            .await?
-        {
-            last.insert(
-                int(&r, "person_id")?,
-                parse_date(&text(&r, "next_review_on")?)?,
-            );
+
+        // Goal attainment recorded at review in the period.
+        read(
+            Part::Goals,
+            format!(
+                "SELECT pl.person_id, g.attainment FROM goal_reviews g JOIN plans pl ON pl.id = g.plan_id \
+                 JOIN persons p ON p.id = pl.person_id WHERE g.reviewed_on >= $1 AND g.reviewed_on < $2 AND {area_cond} \
+                 AND $4 = $4 AND $5 = $5 ORDER BY g.id"
+            ),
+            &from,
+            &to,
+        );
+
+        // Plan lines not received (`plan_gaps`), in the current version of plans (not drafts)
+        // whose own period overlaps the period and whose budget does: the budget is checked
+        // when folding, among the person's budgets overlapping the period (reading the
+        // decisions' rows here cost a second on SQLite).
+        read(
+            Part::Gaps,
+            format!(
+                "SELECT pl.person_id, pl.decision_id, g.service, g.status, g.barrier FROM plans pl \
+                 JOIN plan_gaps g ON g.plan_id = pl.id AND g.version = pl.version \
+                 JOIN persons p ON p.id = pl.person_id \
+                 WHERE pl.state <> 'draft' AND {area_cond} \
+                 AND g.period_from < $2 AND (g.period_to = '' OR g.period_to > $1) AND $4 = $4 AND $5 = $5 \
+                 ORDER BY pl.id, g.line_no"
+            ),
+            &from,
+            &to,
+        );
+
+        let pool = self.pool();
+        let postgres = self.engine() == crate::Engine::Postgres;
+        let results: Vec<(Part, Vec<AnyRow>)> = stream::iter(reads.into_iter().map(|r| {
+            let (from, to, area_v) = (&from, &to, &area_v);
+            async move {
+                let mut tx = pool.begin().await?;
+                if postgres {
+                    // The statements already run side by side ([`READS_AT_ONCE`]); each on
+                    // one core. PostgreSQL's parallel plans for the largest (three processes
+                    // sorting and hashing what one index walk groups in order) took longer
+                    // on two cores than the serial plan (docs/benchmarks.md, Dashboards).
+                    sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                // The ledger statements take the period at $1/$2 and their piece at $4/$5.
+                let q = sqlx::query(&r.sql);
+                let q = if r.part == Part::Ledger {
+                    q.bind(from.as_str())
+                        .bind(to.as_str())
+                        .bind(area_v.as_str())
+                        .bind(r.lo.as_str())
+                        .bind(r.hi.as_str())
+                } else {
+                    q.bind(r.lo.as_str())
+                        .bind(r.hi.as_str())
+                        .bind(area_v.as_str())
+                        .bind(true)
+                        .bind(false)
+                };
+                let rows = q.fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                Ok::<_, StoreError>((r.part, rows))
+            }
+        }))
+        .buffered(READS_AT_ONCE)
+        .try_collect()
+        .await?;
+
+        let mut facts: BTreeMap<i64, PersonFacts> = BTreeMap::new();
+        let mut last_review: BTreeMap<i64, time::Date> = BTreeMap::new();
+        for (part, rows) in &results {
+            for r in rows {
+                let id = match part {
+                    Part::People => int(r, "id")?,
+                    _ => int(r, "person_id")?,
+                };
+                if *part == Part::People {
+                    let budget = budget_facts(r)?;
+                    match facts.get_mut(&id) {
+                        Some(f) => f.budgets.push(budget),
+                        None => {
+                            facts.insert(id, person_facts(r, id, budget)?);
+                        }
+                    }
+                    continue;
+                }
+                if *part == Part::Reviews {
+                    last_review.insert(id, parse_date(&text(r, "next_review_on")?)?);
+                    continue;
+                }
+                // Rows of people not served in the period (no budget overlapping it) count
+                // nowhere.
+                let Some(f) = facts.get_mut(&id) else {
+                    continue;
+                };
+                fold_row(f, *part, r)?;
+            }
         }
-        for (id, next) in last {
+        for (id, next) in last_review {
             if let Some(f) = facts.get_mut(&id) {
                 if next < as_of {
                     f.overdue_since = Some(next);
-                }
-            }
-        }
-
-        // Goal attainment recorded at review in the period.
-        let sql = format!(
-            "SELECT pl.person_id, g.attainment FROM goal_reviews g JOIN plans pl ON pl.id = g.plan_id \
-             JOIN persons p ON p.id = pl.person_id WHERE g.reviewed_on >= $1 AND g.reviewed_on < $2 AND {area_cond} \
-             ORDER BY g.id"
-        );
-        for r in sqlx::query(&sql)
-            .bind(&from)
-            .bind(&to)
-            .bind(&area_v)
-            .fetch_all(self.pool())
-            .await?
-        {
-            if let Some(f) = facts.get_mut(&int(&r, "person_id")?) {
-                f.goal_scores
-                    .push(i8::try_from(int(&r, "attainment")?).unwrap_or(0));
-            }
-        }
-
-        // Plan lines not received, in the current version of plans (not drafts) whose budget
-        // overlaps the period and whose own period does.
-        let sql = format!(
-            "SELECT pl.person_id, v.data FROM plans pl JOIN plan_versions v ON v.plan_id = pl.id AND v.version = pl.version \
-             JOIN budget_decisions d ON d.id = pl.decision_id JOIN persons p ON p.id = pl.person_id \
-             WHERE pl.state <> 'draft' AND {} AND {area_cond} AND v.data LIKE '%-not-%' ORDER BY pl.id",
-            overlap_sql(1, 2)
-        );
-        for r in sqlx::query(&sql)
-            .bind(&from)
-            .bind(&to)
-            .bind(&area_v)
-            .fetch_all(self.pool())
-            .await?
-        {
-            let Some(f) = facts.get_mut(&int(&r, "person_id")?) else {
-                continue;
-            };
-            let plan: Plan = decode(&text(&r, "data")?)?;
-            if !plan.period.overlaps(period) {
-                continue;
-            }
-            for l in plan.lines {
-                if l.status != LineStatus::Received {
-                    f.gaps.push(GapFacts {
-                        service: l.service,
-                        status: l.status,
-                        barrier: l.barrier,
-                    });
                 }
             }
         }

@@ -762,14 +762,20 @@ impl Store {
         if let (true, false, Some(a)) = (decision.accepted, decision.needs_review, agreement) {
             crate::sums::add_claim(
                 tx,
-                a.person_id,
-                line.service_date,
-                a.id,
-                provider_id,
-                decision.amount.cents(),
-                decision.co_payment.cents(),
+                &crate::sums::ApprovedClaim {
+                    person_id: a.person_id,
+                    service_date: line.service_date,
+                    agreement_id: a.id,
+                    service: &a.agreement.service,
+                    provider_id,
+                    amount_cents: decision.amount.cents(),
+                    co_payment_cents: decision.co_payment.cents(),
+                },
             )
             .await?;
+        }
+        if let Some(a) = agreement {
+            crate::sums::add_anomalies(tx, a.person_id, line.service_date, &decision).await?;
         }
         let record = audit::Record {
             action: "claim".into(),
@@ -1387,14 +1393,22 @@ impl Store {
             && approved_before(&entries)
         {
             if let Some(agreement_id) = opt_int(&row, "agreement_id")? {
+                let service: String = sqlx::query("SELECT service FROM agreements WHERE id = $1")
+                    .bind(agreement_id)
+                    .fetch_one(&mut *tx.tx)
+                    .await?
+                    .try_get(0)?;
                 crate::sums::add_claim(
                     &mut tx,
-                    person_id,
-                    parse_date(&text(&row, "service_date")?)?,
-                    agreement_id,
-                    int(&row, "provider_id")?,
-                    int(&row, "amount_cents")?,
-                    int(&row, "co_payment_cents")?,
+                    &crate::sums::ApprovedClaim {
+                        person_id,
+                        service_date: parse_date(&text(&row, "service_date")?)?,
+                        agreement_id,
+                        service: &service,
+                        provider_id: int(&row, "provider_id")?,
+                        amount_cents: int(&row, "amount_cents")?,
+                        co_payment_cents: int(&row, "co_payment_cents")?,
+                    },
                 )
                 .await?;
             }

@@ -1,8 +1,9 @@
 #![allow(clippy::unwrap_used)]
-//! Migration 8's backfill, on SQLite and PostgreSQL: a database at migration 7 holding a
-//! generated population's claims (accepted, held and approved, held and refused, refused) and
-//! ledger is migrated, and the monthly sums it writes equal the sums of the rows and the sums
-//! the store keeps in step as it writes.
+//! Migrations 8 and 9's backfills, on SQLite and PostgreSQL: a database at migration 7 holding a
+//! generated population's claims (accepted, held and approved, held and refused, refused),
+//! ledger and plans is migrated, and the monthly sums, anomaly counts and plan gaps it writes
+//! (migration 9 reads them from the JSON texts with each engine's own functions) equal those of
+//! the rows and those the store keeps in step as it writes.
 
 use ibis_core::generate::{generate, GenerateSpec, VisitVolume};
 use ibis_core::policy::PolicySet;
@@ -19,13 +20,16 @@ impl Drop for TempDir {
     }
 }
 
-/// Every row of both monthly sums, as text, in order.
+/// Every row of the monthly sums, the anomaly counts and the plan gaps, as text, in order.
 async fn sums(store: &Store) -> Vec<String> {
     let mut out = Vec::new();
-    for sql in [
-        "SELECT person_id, month, agreement_id, provider_id, amount_cents, co_payment_cents, claims FROM monthly_spending \
-         ORDER BY person_id, month, agreement_id, provider_id",
-        "SELECT budget_line, month, kind, amount_cents, entries FROM monthly_ledger ORDER BY budget_line, month, kind",
+    for (table, sql) in [
+        ("spending", "SELECT person_id, month, agreement_id, provider_id, amount_cents, co_payment_cents, claims, service FROM monthly_spending \
+         ORDER BY person_id, month, agreement_id, provider_id"),
+        ("ledger", "SELECT budget_line, month, kind, amount_cents, entries FROM monthly_ledger ORDER BY budget_line, month, kind"),
+        ("anomalies", "SELECT person_id, month, code, anomalies FROM monthly_anomalies ORDER BY person_id, month, code"),
+        ("gaps", "SELECT plan_id, version, line_no, service, status, COALESCE(barrier, '-'), period_from, period_to FROM plan_gaps \
+         ORDER BY plan_id, version, line_no"),
     ] {
         for r in sqlx::query(sql).fetch_all(store.pool()).await.unwrap() {
             let cols: Vec<String> = (0..r.len())
@@ -36,7 +40,7 @@ async fn sums(store: &Store) -> Vec<String> {
                         .unwrap()
                 })
                 .collect();
-            out.push(cols.join(" "));
+            out.push(format!("{table}: {}", cols.join(" ")));
         }
     }
     out
@@ -84,10 +88,34 @@ async fn backfill(postgres: bool) {
     );
     let kept = sums(&store).await;
     assert!(kept.len() > 100, "{} monthly sums", kept.len());
+    // Each table has rows: held claims with anomalies, plan lines not received (with and
+    // without a barrier), plans with an end.
+    for table in ["spending", "ledger", "anomalies", "gaps"] {
+        assert!(
+            kept.iter().any(|r| r.starts_with(&format!("{table}: "))),
+            "no rows of {table}"
+        );
+    }
+    // Every sum carries its agreement's service (filled by migration 9's update).
+    assert!(kept
+        .iter()
+        .filter(|r| r.starts_with("spending: "))
+        .all(|r| !r.ends_with(' ')));
+    for status in ["needed-not-available", "available-not-received"] {
+        assert!(kept.iter().any(|r| r.contains(&format!(" {status} "))));
+    }
+    // A barrier recorded, and none.
+    assert!(kept
+        .iter()
+        .any(|r| r.starts_with("gaps: ") && !r.contains(" - ")));
+    assert!(kept
+        .iter()
+        .any(|r| r.starts_with("gaps: ") && r.contains(" - ")));
 
     // Back to migration 7: the rows without their sums.
     sqlx::raw_sql(
-        "DROP TABLE monthly_spending; DROP TABLE monthly_ledger; DELETE FROM schema_migrations WHERE version = 8",
+        "DROP TABLE monthly_spending; DROP TABLE monthly_ledger; DROP TABLE monthly_anomalies; DROP TABLE plan_gaps; DROP INDEX decisions_in_period; \
+         DELETE FROM schema_migrations WHERE version IN (8, 9)",
     )
     .execute(store.pool())
     .await
@@ -105,11 +133,11 @@ async fn backfill(postgres: bool) {
 }
 
 #[tokio::test]
-async fn migration_8_backfills_the_sums_of_existing_rows_sqlite() {
+async fn migrations_8_and_9_backfill_the_sums_of_existing_rows_sqlite() {
     backfill(false).await;
 }
 
 #[tokio::test]
-async fn migration_8_backfills_the_sums_of_existing_rows_postgres() {
+async fn migrations_8_and_9_backfill_the_sums_of_existing_rows_postgres() {
     backfill(true).await;
 }
