@@ -130,10 +130,12 @@ pub struct AgreementContext<'a> {
     /// `None` where the tariff has no price for the service: then the agreed price is covered
     /// in full, and the plan's cost and the budget's balance still bound what is paid.
     pub tariff_price: Option<UnitPrice>,
-    /// The units a month of the other registered agreements on the same plan line whose
-    /// periods overlap this one, added up: together with this one they may not exceed the
-    /// line's quantity (so that no month can be agreed beyond the plan).
-    pub other_agreements_quantity_per_month: Quantity,
+    /// The other registered agreements on the same plan line: each one's period and units a
+    /// month. Those whose periods overlap this one are added up: together with this one they
+    /// may not exceed the line's quantity (so that no month can be agreed beyond the plan).
+    /// Those that end before it starts, or start after it ends, do not count. While this one's
+    /// period cannot be read, every one counts.
+    pub other_agreements: &'a [(Period, Quantity)],
 }
 
 /// A registered agreement, checked. Prices are per unit of the service.
@@ -323,14 +325,18 @@ impl AgreementInput {
             }
         };
         if let (Some(q), Some(l)) = (quantity, line) {
-            let together = q + ctx.other_agreements_quantity_per_month;
+            let overlapping = ctx
+                .other_agreements
+                .iter()
+                .filter(|(other, _)| period.is_none_or(|p| other.overlaps(&p)))
+                .fold(Quantity::ZERO, |sum, (_, q)| sum + *q);
+            let together = q + overlapping;
             if together > l.quantity_per_month {
-                let others = if ctx.other_agreements_quantity_per_month == Quantity::ZERO {
+                let others = if overlapping == Quantity::ZERO {
                     String::new()
                 } else {
                     format!(
-                        " (with {} a month in other agreements on the line, {together})",
-                        ctx.other_agreements_quantity_per_month
+                        " (with {overlapping} a month in other agreements on the line over the same months, {together})"
                     )
                 };
                 errors.push(FieldError::new(
@@ -419,7 +425,7 @@ mod tests {
             plan_period: Period::new(date!(2026 - 01 - 01), date!(2027 - 01 - 01)).unwrap(),
             plan_lines: lines,
             tariff_price: Some("15.46".parse().unwrap()),
-            other_agreements_quantity_per_month: Quantity::ZERO,
+            other_agreements: &[],
         }
     }
 
@@ -484,10 +490,27 @@ mod tests {
         let errs = i.check(&ctx(&l)).unwrap_err();
         assert!(errs.iter().any(|e| e.field == "plan_line"));
         assert!(errs.iter().any(|e| e.field == "provider_id"));
+        // The input runs from February to August, 6 a month, on a line of 8 a month.
+        let period = |from, to| Period::new(from, to).unwrap();
+        let three: Quantity = "3".parse().unwrap();
         let mut c = ctx(&l);
-        c.other_agreements_quantity_per_month = "3".parse().unwrap();
+        let overlapping = [(period(date!(2026 - 07 - 01), date!(2026 - 09 - 01)), three)];
+        c.other_agreements = &overlapping;
         let errs = input().check(&c).unwrap_err();
         assert!(errs[0].message.contains("other agreements"), "{errs:?}");
+        assert!(errs[0].message.contains("with 3 a month"), "{errs:?}");
+        // One that ended before it starts, and one from the day it ends: neither counts.
+        let apart = [
+            (period(date!(2026 - 01 - 01), date!(2026 - 02 - 01)), three),
+            (period(date!(2026 - 08 - 01), date!(2026 - 12 - 01)), three),
+        ];
+        c.other_agreements = &apart;
+        assert!(input().check(&c).is_ok());
+        // With the overlapping one as well, only it counts: 6 + 3 = 9 > 8.
+        let all = [apart[0], overlapping[0], apart[1]];
+        c.other_agreements = &all;
+        let errs = input().check(&c).unwrap_err();
+        assert!(errs[0].message.contains("with 3 a month"), "{errs:?}");
         let mut i = input();
         i.period_to = "2027-02-01".into();
         let errs = i.check(&ctx(&l)).unwrap_err();

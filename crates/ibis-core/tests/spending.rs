@@ -86,7 +86,7 @@ fn a_month_of_support_person_hours_from_agreement_to_the_bank_file() {
         plan_period,
         plan_lines: &lines,
         tariff_price: Some("5.00".parse().unwrap()),
-        other_agreements_quantity_per_month: Quantity::ZERO,
+        other_agreements: &[],
     })
     .unwrap();
     assert_eq!(agreement.co_payment_per_unit.to_string(), "1.50");

@@ -1102,7 +1102,7 @@ fn load_person(
                 plan_period: plan.period,
                 plan_lines: &plan.lines,
                 tariff_price,
-                other_agreements_quantity_per_month: Quantity::ZERO,
+                other_agreements: &[],
             })
             .map_err(|e| field_errors(&format!("person {} agreement", person.id), e))?;
             let agreement_id = ids.agreement;

@@ -258,8 +258,9 @@ impl Store {
                     .and_then(|d| t.price_on(&input.service, None, d).ok())
             })
             .map(|e| e.price);
-        // Read under the lock: an agreement committed by anyone before us is counted.
-        let mut others = Quantity::ZERO;
+        // Read under the lock: an agreement committed by anyone before us is counted (the core
+        // counts those whose periods overlap this one).
+        let mut others = Vec::new();
         for r in sqlx::query(
             "SELECT * FROM agreements WHERE plan_id = $1 AND plan_line = $2 ORDER BY id",
         )
@@ -268,13 +269,14 @@ impl Store {
         .fetch_all(&mut *tx.tx)
         .await?
         {
-            others = others + agreement_row(&r)?.agreement.quantity_per_month;
+            let a = agreement_row(&r)?.agreement;
+            others.push((a.period, a.quantity_per_month));
         }
         let ctx = AgreementContext {
             plan_period: plan.period,
             plan_lines: &plan.lines,
             tariff_price,
-            other_agreements_quantity_per_month: others,
+            other_agreements: &others,
         };
         let a = input.check(&ctx).map_err(StoreError::Invalid)?;
         let unit = policies

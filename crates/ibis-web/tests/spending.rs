@@ -1258,3 +1258,42 @@ async fn sums_in_step(s: &Server) {
         "monthly sums out of step with the rows"
     );
 }
+
+/// A plan line's quantity bounds the agreements over the same months only: one agreement for
+/// the whole line from June to September and another for the whole line from September to
+/// December are both kept; a third over July to October is refused, naming the 16 hours a month
+/// already agreed over those months.
+async fn agreements_in_turn(postgres: bool) {
+    let s = start(postgres).await;
+    let (_, pid, _, provider_id) = active_plan(&s).await;
+    let sw = s.token("sw-ogre").await;
+    let post = |from: &str, to: &str, hours: &str| json!({"plan_line": 0, "provider_id": provider_id, "service": "mentor", "unit_price_eur": "5.00", "period_from": from, "period_to": to, "quantity_per_month": hours});
+    let path = format!("/api/v1/plans/{pid}/agreements");
+    let (st, v) = s
+        .post(&sw, &path, post("2026-06-01", "2026-09-01", "8"))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let (st, v) = s
+        .post(&sw, &path, post("2026-09-01", "2026-12-01", "8"))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "the months do not overlap: {v}");
+    let (st, v) = s
+        .post(&sw, &path, post("2026-07-01", "2026-10-01", "1"))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let message = v["error"]["fields"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("with 16 a month in other agreements on the line over the same months"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn agreements_in_turn_share_a_plan_line_on_sqlite() {
+    agreements_in_turn(false).await;
+}
+
+#[tokio::test]
+async fn agreements_in_turn_share_a_plan_line_on_postgres() {
+    agreements_in_turn(true).await;
+}
