@@ -88,6 +88,17 @@ pub enum Action {
     SeeOwnBudget,
     /// See the provider's own clients with their agreements and visits (provider staff).
     SeeProviderClients,
+    /// Save draft allocation policies and see simulations of them.
+    DraftPolicy,
+    /// Run a policy simulation: approvers and social workers over their municipality's people
+    /// (named), analysts and administrators over everyone (aggregates only).
+    Simulate,
+    /// Adopt a draft as a new policy version from a date.
+    AdoptPolicy,
+    /// Read a person's statement of their budget (within scope).
+    ReadStatement,
+    /// See a municipality's monthly grant.
+    ReadGrant,
 }
 
 impl Action {
@@ -125,6 +136,11 @@ impl Action {
             ManagePaymentRuns => &[Approver],
             SeeOwnBudget => &[Person],
             SeeProviderClients => &[Provider],
+            DraftPolicy => &[Approver, Analyst, Admin],
+            Simulate => &[Approver, SocialWorker, Analyst, Admin],
+            AdoptPolicy => &[Approver],
+            ReadStatement => &[Person, SocialWorker, Approver],
+            ReadGrant => &[SocialWorker, Approver, Analyst],
         }
     }
 }

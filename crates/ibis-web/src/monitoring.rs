@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use ibis_core::access::Role;
+use ibis_core::access::{Action, Role};
 use ibis_core::catalogue::{Catalogue, Category};
 use ibis_core::money::Money;
 use ibis_core::monitoring::{self, Area, Dashboard, Disclosure, Figure, GapMap, PersonFacts};
@@ -22,13 +22,8 @@ use crate::error::ApiError;
 use crate::pages::i18n::{code_name, tr, Lang};
 use crate::AppState;
 
-/// Roles that see monitoring.
-pub const MONITORING_ROLES: &[Role] = &[
-    Role::SocialWorker,
-    Role::Approver,
-    Role::Analyst,
-    Role::Admin,
-];
+/// Roles that see monitoring: those that see aggregate figures.
+pub const MONITORING_ROLES: &[Role] = Action::ReadAggregates.roles();
 
 /// What a dashboard is asked for: an area and a half-open period.
 #[derive(Debug, Clone, PartialEq, Eq)]

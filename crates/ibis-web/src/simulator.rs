@@ -7,7 +7,7 @@
 use std::ops::Deref;
 use std::sync::{Arc, RwLock};
 
-use ibis_core::access::{Role, Scope};
+use ibis_core::access::{Action, Role, Scope};
 use ibis_core::catalogue::Catalogue;
 use ibis_core::field::FieldError;
 use ibis_core::policy::{PolicySet, PolicySetError, BUILTIN_FILES};
@@ -20,19 +20,14 @@ use crate::error::ApiError;
 use crate::AppState;
 
 /// Roles that may save drafts and see simulations of them.
-pub const DRAFT_ROLES: &[Role] = &[Role::Approver, Role::Analyst, Role::Admin];
+pub const DRAFT_ROLES: &[Role] = Action::DraftPolicy.roles();
 
 /// Roles that may run a simulation: approvers and social workers over their municipality's
 /// people (named), analysts and administrators over everyone (aggregates only).
-pub const SIMULATE_ROLES: &[Role] = &[
-    Role::Approver,
-    Role::SocialWorker,
-    Role::Analyst,
-    Role::Admin,
-];
+pub const SIMULATE_ROLES: &[Role] = Action::Simulate.roles();
 
 /// Roles that may adopt a draft as a new policy version.
-pub const ADOPT_ROLES: &[Role] = &[Role::Approver];
+pub const ADOPT_ROLES: &[Role] = Action::AdoptPolicy.roles();
 
 /// The allocation policies a server computes budgets with: the set it was started with and,
 /// on top, every draft adopted since (each in force from its own day). Dereferences to the

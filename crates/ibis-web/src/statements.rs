@@ -8,7 +8,7 @@
 //! | a provider's statement | that provider's staff (all its claims); social workers and approvers of a municipality it serves (the claims of their municipality's people) |
 //! | a municipality's grant | social workers and approvers (their municipality), analysts (any municipality; counts and amounts only) |
 
-use ibis_core::access::{Role, Scope};
+use ibis_core::access::{Action, Role, Scope};
 use ibis_core::calendar::Calendar;
 use ibis_core::grant::{municipality_grant, ClientMonth};
 use ibis_core::money::Money;
@@ -22,10 +22,10 @@ use crate::error::ApiError;
 use crate::AppState;
 
 /// Roles that read a person's statement (within their scope).
-pub const STATEMENT_READERS: &[Role] = &[Role::Person, Role::SocialWorker, Role::Approver];
+pub const STATEMENT_READERS: &[Role] = Action::ReadStatement.roles();
 
 /// Roles that see a municipality's monthly grant.
-pub const GRANT_READERS: &[Role] = &[Role::SocialWorker, Role::Approver, Role::Analyst];
+pub const GRANT_READERS: &[Role] = Action::ReadGrant.roles();
 
 /// Reads a month written `YYYY-MM` (years 2000-2100). Anything else is a 400 naming `month`.
 pub fn parse_month(raw: &str) -> Result<Period, ApiError> {
