@@ -97,6 +97,10 @@ pub struct Store {
     engine: Engine,
     /// SQLite allows one writer at a time; writers queue here instead of failing busy.
     write_lock: Arc<Mutex<()>>,
+    /// The connections monitoring statements may hold at once, across every dashboard being
+    /// computed ([`monitoring::READS_AT_ONCE`]): several national dashboards at once queue
+    /// here instead of taking the pool from claims and pages.
+    report_reads: Arc<tokio::sync::Semaphore>,
 }
 
 /// A write transaction. On SQLite it also holds the writer lock until commit or drop.
@@ -298,6 +302,7 @@ impl Store {
             pool,
             engine,
             write_lock: Arc::new(Mutex::new(())),
+            report_reads: Arc::new(tokio::sync::Semaphore::new(monitoring::READS_AT_ONCE)),
         };
         store.migrate().await?;
         reference::load(&store).await?;

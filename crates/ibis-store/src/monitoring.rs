@@ -91,8 +91,9 @@ fn sum(col: &str) -> String {
     format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT)")
 }
 
-/// How many of a dashboard's statements run at once: enough to use both cores of a small
-/// server and overlap their waits, few enough to leave the pool to other requests.
+/// How many monitoring statements run at once, for one dashboard and across all of them (the
+/// store holds this many permits): enough to use both cores of a small server and overlap
+/// their waits, few enough to leave the pool to claims and pages.
 pub const READS_AT_ONCE: usize = 3;
 
 /// Which figures a monitoring statement's rows feed.
@@ -449,10 +450,13 @@ impl Store {
         );
 
         let pool = self.pool();
+        let permits = &self.report_reads;
         let postgres = self.engine() == crate::Engine::Postgres;
         let results: Vec<(Part, Vec<AnyRow>)> = stream::iter(reads.into_iter().map(|r| {
             let (from, to, area_v) = (&from, &to, &area_v);
             async move {
+                // The semaphore is never closed.
+                let _permit = permits.acquire().await.ok();
                 let mut tx = pool.begin().await?;
                 if postgres {
                     // The statements already run side by side ([`READS_AT_ONCE`]); each on

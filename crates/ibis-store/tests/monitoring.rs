@@ -545,6 +545,32 @@ async fn against_a_generated_population(postgres: bool, spec: GenerateSpec) {
         d.goal_attainment
     );
     assert!(d.anomalies_resolved.count.unwrap() > 0, "holds resolved");
+
+    // Several dashboards at once (more statements than the store lets run at once) give the
+    // same facts as one at a time: they queue for the store's permits, none fails.
+    let day = monitoring::as_of(&whole, today);
+    let at_once = futures_util::future::join_all((0..4).map(|i| {
+        let (store, area) = (
+            &store,
+            if i % 2 == 0 {
+                Area::Country
+            } else {
+                Area::Region(region)
+            },
+        );
+        async move {
+            (
+                area.clone(),
+                store.monitoring_facts(&area, &whole, day).await.unwrap(),
+            )
+        }
+    }))
+    .await;
+    for (area, got) in at_once {
+        let alone = store.monitoring_facts(&area, &whole, day).await.unwrap();
+        assert!(!alone.is_empty());
+        assert_eq!(got, alone, "{area:?}");
+    }
 }
 
 /// Six months of services, 300 people, the default visit rate.
