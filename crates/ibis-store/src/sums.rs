@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use ibis_core::claim::ClaimDecision;
 use ibis_core::ledger::Entry;
 use ibis_core::plan::{LineStatus, Plan};
+use sqlx::any::AnyRow;
 
-use crate::sql::{date_text, decode, int, opt_text, text};
+use crate::sql::{date_text, decode, int, opt_text, parse_date, text};
 use crate::{Result, Store, WriteTx};
 
 /// The first day of a day's month, as the `month` column holds it (`YYYY-MM-01`).
@@ -239,61 +240,61 @@ pub(crate) async fn add_plan_gaps(
 /// A row of a monthly sum: its key and its sums.
 type SumRows = BTreeMap<String, Vec<i64>>;
 
-async fn spending_rows(store: &Store, sql: &str) -> Result<SumRows> {
+/// The rows of `sql`, each keyed by `key` and holding its integer columns `sums`.
+async fn sum_rows(
+    store: &Store,
+    sql: &str,
+    key: impl Fn(&AnyRow) -> Result<String>,
+    sums: &[&str],
+) -> Result<SumRows> {
     sqlx::query(sql)
         .fetch_all(store.pool())
         .await?
         .iter()
         .map(|r| {
-            Ok((
-                format!(
-                    "spending person {} month {} agreement {} ({}) provider {}",
-                    int(r, "person_id")?,
-                    text(r, "month")?,
-                    int(r, "agreement_id")?,
-                    text(r, "service")?,
-                    int(r, "provider_id")?
-                ),
-                vec![
-                    int(r, "amount_cents")?,
-                    int(r, "co_payment_cents")?,
-                    int(r, "claims")?,
-                ],
-            ))
+            let values = sums.iter().map(|c| int(r, c)).collect::<Result<_>>()?;
+            Ok((key(r)?, values))
         })
         .collect()
 }
 
-async fn ledger_rows(store: &Store, sql: &str) -> Result<SumRows> {
-    sqlx::query(sql)
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                format!(
-                    "ledger line {} month {} kind {}",
-                    text(r, "budget_line")?,
-                    text(r, "month")?,
-                    text(r, "kind")?
-                ),
-                vec![int(r, "amount_cents")?, int(r, "entries")?],
-            ))
-        })
-        .collect()
+fn spending_key(r: &AnyRow) -> Result<String> {
+    Ok(format!(
+        "spending person {} month {} agreement {} ({}) provider {}",
+        int(r, "person_id")?,
+        text(r, "month")?,
+        int(r, "agreement_id")?,
+        text(r, "service")?,
+        int(r, "provider_id")?
+    ))
 }
 
-fn differences(kept: &SumRows, raw: &SumRows, out: &mut Vec<String>) {
+fn ledger_key(r: &AnyRow) -> Result<String> {
+    Ok(format!(
+        "ledger line {} month {} kind {}",
+        text(r, "budget_line")?,
+        text(r, "month")?,
+        text(r, "kind")?
+    ))
+}
+
+/// Adds a line to `out` for every key kept with other values than the rows give, kept without
+/// rows, or given by rows and not kept.
+fn differences<V: PartialEq + std::fmt::Debug>(
+    kept: &BTreeMap<String, V>,
+    raw: &BTreeMap<String, V>,
+    out: &mut Vec<String>,
+) {
     for (k, v) in kept {
         match raw.get(k) {
             Some(w) if w == v => {}
-            Some(w) => out.push(format!("{k}: kept {v:?}, rows sum to {w:?}")),
+            Some(w) => out.push(format!("{k}: kept {v:?}, rows give {w:?}")),
             None => out.push(format!("{k}: kept {v:?}, no rows")),
         }
     }
     for (k, w) in raw {
         if !kept.contains_key(k) {
-            out.push(format!("{k}: not kept, rows sum to {w:?}"));
+            out.push(format!("{k}: not kept, rows give {w:?}"));
         }
     }
 }
@@ -304,37 +305,44 @@ impl Store {
     /// checking a database.
     pub async fn monthly_sums_drift(&self) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        let kept = spending_rows(
+        let spending = ["amount_cents", "co_payment_cents", "claims"];
+        let kept = sum_rows(
             self,
             "SELECT person_id, month, agreement_id, provider_id, amount_cents, co_payment_cents, claims, service FROM monthly_spending",
+            spending_key,
+            &spending,
         )
         .await?;
-        let raw = spending_rows(self, &spending_sql("1 = 1")).await?;
+        let raw = sum_rows(self, &spending_sql("1 = 1"), spending_key, &spending).await?;
         differences(&kept, &raw, &mut out);
-        let kept = ledger_rows(
+        let ledger = ["amount_cents", "entries"];
+        let kept = sum_rows(
             self,
             "SELECT budget_line, month, kind, amount_cents, entries FROM monthly_ledger",
+            ledger_key,
+            &ledger,
         )
         .await?;
-        let raw = ledger_rows(self, &ledger_sql("1 = 1")).await?;
+        let raw = sum_rows(self, &ledger_sql("1 = 1"), ledger_key, &ledger).await?;
         differences(&kept, &raw, &mut out);
 
         // The anomalies: kept, and counted from the held claims' decisions.
-        let mut kept = SumRows::new();
-        for r in sqlx::query("SELECT person_id, month, code, anomalies FROM monthly_anomalies")
-            .fetch_all(self.pool())
-            .await?
-        {
-            kept.insert(
-                format!(
-                    "anomalies person {} month {} code {}",
-                    int(&r, "person_id")?,
-                    text(&r, "month")?,
-                    text(&r, "code")?
-                ),
-                vec![int(&r, "anomalies")?],
-            );
-        }
+        let anomalies_key = |person: i64, month: &str, code: &str| {
+            format!("anomalies person {person} month {month} code {code}")
+        };
+        let kept = sum_rows(
+            self,
+            "SELECT person_id, month, code, anomalies FROM monthly_anomalies",
+            |r| {
+                Ok(anomalies_key(
+                    int(r, "person_id")?,
+                    &text(r, "month")?,
+                    &text(r, "code")?,
+                ))
+            },
+            &["anomalies"],
+        )
+        .await?;
         let mut raw = SumRows::new();
         for r in sqlx::query(
             "SELECT person_id, service_date, decision FROM claims \
@@ -344,13 +352,10 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         {
-            let month = format!("{}-01", &text(&r, "service_date")?[..7]);
+            let month = month_text(parse_date(&text(&r, "service_date")?)?);
             let decision: serde_json::Value = decode(&text(&r, "decision")?)?;
             for code in stored_anomaly_codes(&decision) {
-                let key = format!(
-                    "anomalies person {} month {month} code {code}",
-                    int(&r, "person_id")?
-                );
+                let key = anomalies_key(int(&r, "person_id")?, &month, &code);
                 raw.entry(key).or_insert_with(|| vec![0])[0] += 1;
             }
         }
@@ -397,16 +402,7 @@ impl Store {
                 );
             }
         }
-        for (k, v) in &kept {
-            if raw.get(k) != Some(v) {
-                out.push(format!("{k}: kept {v:?}, plan text has {:?}", raw.get(k)));
-            }
-        }
-        for (k, w) in &raw {
-            if !kept.contains_key(k) {
-                out.push(format!("{k}: not kept, plan text has {w:?}"));
-            }
-        }
+        differences(&kept, &raw, &mut out);
         Ok(out)
     }
 }
