@@ -228,12 +228,10 @@ struct Tables {
     visits: Batch,
     claims: Batch,
     ledger: Batch,
-    /// `monthly_anomalies` (see `crate::sums`), written per person from `held`.
+    /// `monthly_anomalies` (see `crate::sums`), written per person.
     anomalies: Batch,
     /// `plan_gaps` (see `crate::sums`).
     plan_gaps: Batch,
-    /// The anomalies of the current person's held claims, by month and code.
-    held: BTreeMap<(String, &'static str), i64>,
 }
 
 impl Tables {
@@ -429,7 +427,6 @@ impl Tables {
                     "period_to",
                 ],
             ),
-            held: BTreeMap::new(),
         }
     }
 
@@ -791,6 +788,8 @@ fn load_person(
 ) -> Result<()> {
     let person_id = person_base + i64::from(person.id);
     ids.person = ids.person.max(person_id + 1);
+    // The anomalies of the person's held claims, by month and code (`monthly_anomalies`).
+    let mut held: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
     let registered_on = person
         .budgets
         .first()
@@ -1344,7 +1343,7 @@ fn load_person(
             }
             ag.last_day.push(EarlierClaim::of(&line, decision.accepted));
             for (code, n) in crate::sums::held_anomalies(&decision) {
-                *t.held
+                *held
                     .entry((crate::sums::month_text(gv.service_date), code))
                     .or_insert(0) += n;
             }
@@ -1372,7 +1371,7 @@ fn load_person(
         }
     }
     apply_reviews(t, counts, &mut ledgers, &mut pending, None)?;
-    for ((month, code), n) in std::mem::take(&mut t.held) {
+    for ((month, code), n) in held {
         t.anomalies.push(vec![
             V::I(person_id),
             V::T(month),

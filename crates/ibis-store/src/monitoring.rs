@@ -282,9 +282,9 @@ impl Store {
             &to,
         );
 
-        // Ledger entries booked in the period on those budgets, by person and kind: the whole
-        // months from `monthly_ledger`, the partial months at the edges from the entries. The
-        // budgets' overlap with the period is checked when folding (the people's budgets).
+        // Ledger entries booked in the period on the budgets overlapping it, by person and kind:
+        // the whole months from `monthly_ledger`, the partial months at the edges from the
+        // entries.
         for (lo, hi, whole) in &pieces {
             let sql = if *whole {
                 format!(
